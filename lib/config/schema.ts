@@ -1,0 +1,208 @@
+// The JSON Schema of swarm.config.ts, written with TypeBox so that the schema and the
+// TypeScript type are one thing. ajv checks a config against it at run time (lib/config/load.ts)
+// and fills every `default`. Rule kept by a test: every optional field has a default
+// (null where "unset" is meaningful), so a loaded config has no undefined fields.
+import { Type, type TSchema, type Static } from '@sinclair/typebox';
+
+/** An object that rejects unknown fields (a typo in a config must not pass silently). */
+const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, options: object = {}) =>
+  Type.Object(props, { additionalProperties: false, ...options });
+
+/** A string that must be one of `values` (one error line listing them, unlike anyOf). */
+const OneOf = <const T extends readonly string[]>(values: T, options: object = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+/** `schema` or null. */
+const OrNull = <T extends TSchema>(schema: T) =>
+  Type.Unsafe<Static<T> | null>({
+    ...schema,
+    type: [schema.type as string, 'null'],
+    ...(schema.enum ? { enum: [...schema.enum, null] } : {}),
+  });
+
+const Opt = <T extends TSchema>(schema: T, fallback: unknown) =>
+  Type.Optional(Type.Unsafe<Static<T>>({ ...schema, default: fallback }));
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const CIDR4 = '^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$';
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+// `expect` words an error for people where a bare regular expression would not.
+const DnsLabel = (maxLength: number) =>
+  Type.String({ pattern: DNS_LABEL, maxLength, expect: 'a DNS label: lowercase letters, digits and "-"' });
+const Cidr = (example: string) =>
+  Type.String({ pattern: CIDR4, expect: `an IPv4 CIDR such as ${example}` });
+
+/** Kubernetes labels: qualified keys, values of at most 63 characters. */
+const Labels = Type.Unsafe<Record<string, string>>({
+  type: 'object',
+  propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 316 },
+  additionalProperties: { type: 'string', pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$', maxLength: 63 },
+});
+
+export const TOPOLOGIES = ['single-node', 'compact', 'multi-node'] as const;
+
+const HwRequirement = Obj({
+  cpu_cores: Type.Integer({ minimum: 1 }),
+  ram_mib: Type.Integer({ minimum: 1 }),
+  disk_size_gb: Type.Integer({ minimum: 1 }),
+  installation_disk_speed_threshold_ms: Type.Integer({ minimum: 0 }),
+  network_latency_threshold_ms: Type.Optional(Type.Number({ minimum: 0 })),
+  packet_loss_percentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+});
+
+const HwRequirementsEntry = Obj({
+  version: Type.String({ minLength: 1 }),
+  match_type: Type.Optional(OneOf(['', 'exact', 'min_version'])),
+  master: HwRequirement,
+  arbiter: HwRequirement,
+  worker: HwRequirement,
+  sno: HwRequirement,
+  'edge-worker': HwRequirement,
+});
+
+/** Low requirements that fake hosts in containers meet on an ordinary machine. */
+const lowHw = {
+  cpu_cores: 1, ram_mib: 1024, disk_size_gb: 10,
+  installation_disk_speed_threshold_ms: 10, network_latency_threshold_ms: 1000, packet_loss_percentage: 100,
+};
+export const DEFAULT_HW_REQUIREMENTS = [
+  { version: 'default', master: lowHw, arbiter: lowHw, worker: lowHw, sno: lowHw, 'edge-worker': lowHw },
+];
+
+/** Pre-generated public key: the service needs a well-formed one, and a public key is no secret. */
+export const PLACEHOLDER_SSH_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF2DMzKgsnJ8eWTSgnBBS5kiGJ6h5KLBqu6XanF7bEAk assisted-swarm-placeholder';
+
+const MachineNetwork = Obj({
+  /** The IPv4 range this group's clusters take their machine networks from, in order. */
+  cidr: Cidr('10.10.0.0/16'),
+  /** Prefix length of each cluster's machine network; null: network.clusterPrefix. */
+  clusterPrefix: Opt(OrNull(Type.Integer({ minimum: 8, maximum: 30 })), null),
+});
+
+const IgnoredValidations = Obj({
+  /** Host validation ids for the `ignored-host-validations` annotation. */
+  host: Opt(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$', expect: 'a validation id such as no-ip-collisions-in-network' }), { uniqueItems: true }), []),
+  /** Cluster validation ids for the `ignored-cluster-validations` annotation. */
+  cluster: Opt(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$', expect: 'a validation id such as no-ip-collisions-in-network' }), { uniqueItems: true }), []),
+});
+
+export const ClusterGroupSchema = Obj({
+  /** Group name; clusters are named `<name>-1`, `<name>-2`, … */
+  name: DnsLabel(40),
+  topology: OneOf(TOPOLOGIES),
+  /** How many clusters of this shape. */
+  count: Opt(Type.Integer({ minimum: 1, maximum: 100000 }), 1),
+  /** Workers per cluster; only for `multi-node`. */
+  workers: Opt(Type.Integer({ minimum: 0, maximum: 1000 }), 0),
+  baseDomain: Opt(Type.String({ pattern: DNS_SUBDOMAIN, maxLength: 200, expect: 'a DNS domain such as swarm.example.com' }), 'swarm.example.com'),
+  /** This group's own range; null: carved from network.machineNetworks after the groups before it. */
+  machineNetwork: Opt(OrNull(MachineNetwork), null),
+  infraEnvLabels: Opt(Labels, {}),
+  agentLabels: Opt(Labels, {}),
+  /** One NMStateConfig per host, selected by the InfraEnv. */
+  staticNetworking: Opt(Type.Boolean(), false),
+  ignoreValidations: Opt(IgnoredValidations, { host: [], cluster: [] }),
+  /** `spec.holdInstallation` of the AgentClusterInstall. */
+  holdInstallation: Opt(Type.Boolean(), false),
+  /** Late binding: take this group's hosts from the named pool instead of an own InfraEnv. */
+  hostsFrom: Opt(OrNull(DnsLabel(63)), null),
+});
+
+export const PoolSchema = Obj({
+  name: DnsLabel(40),
+  /** Hosts that boot into this InfraEnv, with no cluster. */
+  hosts: Type.Integer({ minimum: 1, maximum: 100000 }),
+  /** The pool's own machine network (clusters that take its hosts use it as theirs);
+   *  null: carved from network.machineNetworks. */
+  machineNetwork: Opt(OrNull(Obj({ cidr: Cidr('10.10.0.0/16') })), null),
+  infraEnvLabels: Opt(Labels, {}),
+  agentLabels: Opt(Labels, {}),
+  staticNetworking: Opt(Type.Boolean(), false),
+});
+
+export const SwarmConfigSchema = Obj({
+  /** The swarm's name: labels every object and container it makes. */
+  name: DnsLabel(30),
+  hub: Opt(Obj({
+    /** Path of the kubeconfig; null: $KUBECONFIG, then ~/.kube/config. */
+    kubeconfig: Opt(OrNull(Type.String({ minLength: 1 })), null),
+    context: Opt(OrNull(Type.String({ minLength: 1 })), null),
+    /** Prefix of every namespace the swarm makes; null: `<name>-`. */
+    namespacePrefix: Opt(OrNull(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*)?$', maxLength: 20, expect: 'lowercase letters, digits and "-"' })), null),
+    /** The service's REST base URL, as agents reach it. */
+    serviceUrl: Opt(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', expect: 'an http:// or https:// URL' }), 'http://127.0.0.1:8090'),
+    /** Namespace where the service (and its tuning ConfigMap) lives. */
+    serviceNamespace: Opt(DnsLabel(63), 'multicluster-engine'),
+    auth: Opt(OneOf(['none', 'local']), 'none'),
+    tls: Opt(Obj({
+      caFile: Opt(OrNull(Type.String({ minLength: 1 })), null),
+      insecure: Opt(Type.Boolean(), false),
+    }), {}),
+  }), {}),
+  release: Opt(Obj({
+    openshiftVersion: Opt(Type.String({ pattern: '^\\d+\\.\\d+(\\.\\d+)?$', expect: 'a version such as 4.20 or 4.20.1' }), '4.20'),
+    releaseImage: Opt(Type.String({ minLength: 1 }), 'quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64'),
+  }), {}),
+  /** Where the pull secret comes from at apply time: a file path or an environment variable. */
+  pullSecret: Opt(Obj({
+    file: Opt(OrNull(Type.String({ minLength: 1 })), null),
+    env: Opt(OrNull(Type.String({ pattern: ENV_NAME, expect: 'an environment variable name' })), null),
+  }), { env: 'PULL_SECRET' }),
+  sshPublicKey: Opt(Type.String({ pattern: '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?$', expect: 'an OpenSSH public key line ("ssh-ed25519 AAAA… comment")' }), PLACEHOLDER_SSH_KEY),
+  images: Opt(Obj({
+    agent: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer-agent:latest'),
+    installer: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer:latest'),
+    controller: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer-controller:latest'),
+    /** The image fake hosts run (built by `npm run images`); null: `assisted-swarm/agent:latest`. */
+    swarm: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  }), {}),
+  /** Addresses. Groups and pools without a machine network of their own are carved from
+   *  `machineNetworks` in config order (so a count change moves the groups after it). */
+  network: Opt(Obj({
+    machineNetworks: Opt(Cidr('192.168.0.0/16'), '192.168.0.0/16'),
+    clusterPrefix: Opt(Type.Integer({ minimum: 8, maximum: 30 }), 26),
+    clusterNetwork: Opt(Obj({
+      cidr: Cidr('10.128.0.0/14'),
+      hostPrefix: Type.Integer({ minimum: 8, maximum: 30 }),
+    }), { cidr: '10.128.0.0/14', hostPrefix: 23 }),
+    serviceNetwork: Opt(Cidr('172.30.0.0/16'), '172.30.0.0/16'),
+  }), {}),
+  clusters: Opt(Type.Array(ClusterGroupSchema), []),
+  pools: Opt(Type.Array(PoolSchema), []),
+  /** Order in which clusters and pools are launched. */
+  ordering: Opt(Obj({
+    mode: Opt(OneOf(['listed', 'shuffled']), 'listed'),
+    seed: Opt(Type.Integer({ minimum: 0 }), 0),
+  }), {}),
+  /** Settings for the service, synthesized into a ConfigMap the AgentServiceConfig points at. */
+  serviceTuning: Opt(Obj({
+    /** AUTH_TYPE; null: the same as hub.auth. */
+    authType: Opt(OrNull(OneOf(['none', 'local'])), null),
+    /** SKIP_CERT_VERIFICATION; null: true for an http:// service or hub.tls.insecure. */
+    skipCertVerification: Opt(OrNull(Type.Boolean()), null),
+    hwValidatorRequirements: Opt(Type.Array(HwRequirementsEntry, { minItems: 1 }), DEFAULT_HW_REQUIREMENTS),
+    /** Any other service setting, by its environment variable name. */
+    extra: Opt(Type.Unsafe<Record<string, string>>({
+      type: 'object', propertyNames: { pattern: ENV_NAME }, additionalProperties: { type: 'string' },
+    }), {}),
+  }), {}),
+  /** How fake hosts run on the container engines. */
+  runtime: Opt(Obj({
+    /** Host folder for reboot markers and cluster-hosts files, mounted into the containers. */
+    stateDir: Opt(Type.String({ pattern: '^/', expect: 'an absolute path' }), '/var/lib/assisted-swarm'),
+    /** Address every cluster's api/api-int/apps names resolve to inside the containers (loopback). */
+    clusterNamesResolveTo: Opt(Type.String({ pattern: '^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$', expect: 'a loopback address such as 127.0.0.1' }), '127.0.0.1'),
+    /** Memory limit per fake host, in MiB. */
+    memoryMiB: Opt(Type.Integer({ minimum: 16 }), 512),
+    /** CPU limit per fake host, in cores. */
+    cpus: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), 0.5),
+  }), {}),
+});
+
+/** What a user writes in swarm.config.ts. */
+export type SwarmConfigInput = Static<typeof SwarmConfigSchema>;
+export type ClusterGroupInput = Static<typeof ClusterGroupSchema>;
+export type PoolInput = Static<typeof PoolSchema>;

@@ -1,0 +1,122 @@
+// The container each fake host and each cluster's dry-run controller runs in, as data. The
+// launch plans in dist/ carry these; the engine creates exactly them, adding only what the
+// service says at apply time (the agent's command line and token, the cluster id).
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { Cluster, FakeHost, Swarm } from './model.ts';
+import { hostOwnerLabels, LABEL, swarmLabels } from './labels.ts';
+
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** null: the agent's command line, taken from the discovery ignition at apply time. */
+  command: string[] | null;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  /** Host networking: the agents reach the service on loopback, as on a real host. */
+  networkMode: 'host';
+  privileged: boolean;
+  memoryBytes: number;
+  nanoCpus: number;
+  mounts: Mount[];
+  /** `name:address` entries for /etc/hosts: every cluster name resolves to loopback. */
+  extraHosts: string[];
+}
+
+export const DEFAULT_SWARM_IMAGE = 'assisted-swarm/agent:latest';
+export const CONTROLLER_BINARY = '/usr/bin/assisted-installer-controller';
+
+/** The agent's inventory reads hardware through /host (as upstream's inventory container does). */
+export const HARDWARE_MOUNTS: Mount[] = ['/sys/block', '/sys/devices', '/sys/bus', '/sys/class', '/run/udev', '/dev/disk']
+  .map((path) => ({ source: path, target: `/host${path}`, readOnly: true }));
+
+export function swarmImage(swarm: Swarm): string {
+  return swarm.config.images.swarm ?? DEFAULT_SWARM_IMAGE;
+}
+
+/** The names the service checks and the installer calls, for one cluster. */
+export function clusterHostnames(cluster: Pick<Cluster, 'name' | 'baseDomain'>, address: string): string[] {
+  const domain = `${cluster.name}.${cluster.baseDomain}`;
+  return [`api.${domain}`, `api-int.${domain}`, `console-openshift-console.apps.${domain}`]
+    .map((name) => `${name}:${address}`);
+}
+
+function resources(swarm: Swarm) {
+  return {
+    memoryBytes: swarm.config.runtime.memoryMiB * 1024 * 1024,
+    nanoCpus: Math.round(swarm.config.runtime.cpus * 1e9),
+  };
+}
+
+/** Adds the spec-hash label: a hash of everything else, so a changed spec is seen as changed. */
+function withSpecHash(spec: ContainerSpec): ContainerSpec {
+  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return { ...spec, labels: { ...spec.labels, [LABEL.specHash]: hash } };
+}
+
+export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster | null): ContainerSpec {
+  return withSpecHash({
+    name: `${swarm.name}_${host.hostname}`,
+    image: swarmImage(swarm),
+    command: null,
+    env: {
+      DRY_ENABLE: 'true',
+      DRY_HOST_ID: host.hostId,
+      DRY_FORCED_MAC_ADDRESS: host.macAddress,
+      DRY_FORCED_HOST_IPV4: `${host.ip}/${host.prefixLength}`,
+      DRY_FORCED_HOSTNAME: host.hostname,
+      DRY_FAKE_REBOOT_MARKER_PATH: host.rebootMarkerPath,
+      DRY_CLUSTER_HOSTS_PATH: host.clusterHostsPath,
+    },
+    labels: {
+      ...swarmLabels(swarm.name),
+      ...hostOwnerLabels(host),
+      [LABEL.host]: host.hostname,
+      [LABEL.role]: host.role,
+      [LABEL.component]: 'fake-host',
+    },
+    networkMode: 'host',
+    privileged: true,
+    ...resources(swarm),
+    // The owner's folder: this host's marker, and the other hosts' markers the bootstrap installer watches.
+    mounts: [{ source: dirname(host.dir), target: dirname(host.dir), readOnly: false }, ...HARDWARE_MOUNTS],
+    extraHosts: cluster ? clusterHostnames(cluster, swarm.config.runtime.clusterNamesResolveTo) : [],
+  });
+}
+
+export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSpec {
+  const { hub, release } = swarm.config;
+  return withSpecHash({
+    name: `${swarm.name}_${cluster.name}_controller`,
+    image: swarmImage(swarm),
+    command: [CONTROLLER_BINARY],
+    env: {
+      DRY_ENABLE: 'true',
+      // The controller starts its work once the first host has (fake) rebooted.
+      DRY_FAKE_REBOOT_MARKER_PATH: cluster.hosts[0]!.rebootMarkerPath,
+      DRY_CLUSTER_HOSTS_PATH: cluster.clusterHostsPath,
+      INVENTORY_URL: hub.serviceUrl,
+      OPENSHIFT_VERSION: release.openshiftVersion,
+      CONTROL_PLANE_COUNT: String(cluster.controlPlanes),
+      SKIP_CERT_VERIFICATION: String(hub.tls.insecure || hub.serviceUrl.startsWith('http://')),
+      // true waits for a `cvo` operator this service never registers (checked with upstream).
+      CHECK_CLUSTER_VERSION: 'false',
+    },
+    labels: {
+      ...swarmLabels(swarm.name),
+      [LABEL.cluster]: cluster.name,
+      [LABEL.component]: 'controller',
+    },
+    networkMode: 'host',
+    privileged: false,
+    ...resources(swarm),
+    mounts: [{ source: cluster.dir, target: cluster.dir, readOnly: false }],
+    extraHosts: clusterHostnames(cluster, swarm.config.runtime.clusterNamesResolveTo),
+  });
+}
