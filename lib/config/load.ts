@@ -42,8 +42,8 @@ function schemaProblems(errors: ErrorObject[]): ConfigProblem[] {
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
   for (const err of errors) {
-    // propertyNames reports once for the name and once more for the object; keep the first.
-    if (err.keyword === 'propertyNames' && !err.params.propertyName) continue;
+    // A bad key is reported by the key's own schema and again by propertyNames; keep the latter.
+    if ((err as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
     const problem = describe(err);
     const key = `${problem.path}\u0000${problem.message}`;
     if (!seen.has(key)) problems.push(problem), seen.add(key);
@@ -54,7 +54,7 @@ function schemaProblems(errors: ErrorObject[]): ConfigProblem[] {
 function describe(err: ErrorObject): ConfigProblem {
   const at = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const got = JSON.stringify(err.data);
-  const parent = err.parentSchema as { expect?: string; properties?: Record<string, unknown> } | undefined;
+  const parent = err.parentSchema as { expect?: string; properties?: Record<string, unknown>; propertyNames?: { expect?: string } } | undefined;
   switch (err.keyword) {
     case 'required':
       return { path: fieldPath([...at, err.params.missingProperty]), message: 'is required' };
@@ -72,7 +72,10 @@ function describe(err: ErrorObject): ConfigProblem {
     case 'pattern':
       return { path: fieldPath(at), message: `must be ${parent?.expect ?? `like ${err.params.pattern}`} (got ${got})` };
     case 'propertyNames':
-      return { path: fieldPath(at), message: `has an invalid key ${JSON.stringify(err.params.propertyName)}` };
+      return {
+        path: fieldPath(at),
+        message: `has an invalid key ${JSON.stringify(err.params.propertyName)}${parent?.propertyNames?.expect ? ` (keys must be ${parent.propertyNames.expect})` : ''}`,
+      };
     default:
       return { path: fieldPath(at), message: `${err.message} (got ${got})` };
   }

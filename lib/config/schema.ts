@@ -37,7 +37,7 @@ const Cidr = (example: string) =>
 /** Kubernetes labels: qualified keys, values of at most 63 characters. */
 const Labels = Type.Unsafe<Record<string, string>>({
   type: 'object',
-  propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 316 },
+  propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 316, expect: 'label keys: an optional DNS prefix and "/", then letters, digits, "-", "_", "."' },
   additionalProperties: { type: 'string', pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$', maxLength: 63 },
 });
 
@@ -186,7 +186,7 @@ export const SwarmConfigSchema = Obj({
     hwValidatorRequirements: Opt(Type.Array(HwRequirementsEntry, { minItems: 1 }), DEFAULT_HW_REQUIREMENTS),
     /** Any other service setting, by its environment variable name. */
     extra: Opt(Type.Unsafe<Record<string, string>>({
-      type: 'object', propertyNames: { pattern: ENV_NAME }, additionalProperties: { type: 'string' },
+      type: 'object', propertyNames: { pattern: ENV_NAME, expect: 'environment variable names' }, additionalProperties: { type: 'string' },
     }), {}),
   }), {}),
   /** How fake hosts run on the container engines. */

@@ -44,10 +44,11 @@ export class FakeHostPlan extends Construct {
         macAddress: host.macAddress,
         ipv4: `${host.ip}/${host.prefixLength}`,
         role: host.role,
-        cluster: host.cluster,
+        // cdk8s drops null fields: an unbound pool host has no `cluster` and no `bindTo`.
+        ...(host.cluster !== null ? { cluster: host.cluster } : {}),
         infraEnv: host.infraEnv,
         // Late binding: the Agent is bound to this ClusterDeployment once it has registered.
-        bindTo: host.pool !== null && cluster ? { namespace: cluster.namespace, name: cluster.name } : null,
+        ...(host.pool !== null && cluster ? { bindTo: { namespace: cluster.namespace, name: cluster.name } } : {}),
         rebootMarkerPath: host.rebootMarkerPath,
         clusterHostsPath: host.clusterHostsPath,
         container: fakeHostContainer(swarm, host, cluster),

@@ -15,8 +15,8 @@ export interface Mount {
 export interface ContainerSpec {
   name: string;
   image: string;
-  /** null: the agent's command line, taken from the discovery ignition at apply time. */
-  command: string[] | null;
+  /** Absent: the agent's command line, taken from the discovery ignition at apply time. */
+  command?: string[];
   env: Record<string, string>;
   labels: Record<string, string>;
   /** Host networking: the agents reach the service on loopback, as on a real host. */
@@ -64,7 +64,6 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
   return withSpecHash({
     name: `${swarm.name}_${host.hostname}`,
     image: swarmImage(swarm),
-    command: null,
     env: {
       DRY_ENABLE: 'true',
       DRY_HOST_ID: host.hostId,

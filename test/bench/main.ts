@@ -1,0 +1,13 @@
+// `npm run bench -- <name> [...]`: speed and memory figures, printed (never asserted in tests).
+// Each benchmark lives in a file of its own in this folder and exports `run(args)`.
+const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  synth: () => import('./synth.ts'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name ? benches[name] : undefined;
+if (!load) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`);
+  process.exit(2);
+}
+await (await load()).run(args);
