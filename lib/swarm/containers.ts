@@ -21,7 +21,14 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** Host networking: the agents reach the service on loopback, as on a real host. */
   networkMode: 'host';
-  privileged: boolean;
+  /**
+   * Capabilities instead of `privileged`: some engines can't grant everything `privileged`
+   * asks for (seen here: "unable to apply caps" without SYS_RESOURCE), and the agent needs
+   * no device access beyond the hardware mounts.
+   */
+  capAdd: string[];
+  capDrop: string[];
+  securityOpt: string[];
   memoryBytes: number;
   nanoCpus: number;
   mounts: Mount[];
@@ -35,6 +42,9 @@ export const CONTROLLER_BINARY = '/usr/bin/assisted-installer-controller';
 /** The agent's inventory reads hardware through /host (as upstream's inventory container does). */
 export const HARDWARE_MOUNTS: Mount[] = ['/sys/block', '/sys/devices', '/sys/bus', '/sys/class', '/run/udev', '/dev/disk']
   .map((path) => ({ source: path, target: `/host${path}`, readOnly: true }));
+
+/** What a fake host may do: all a host's root may, but SYS_RESOURCE, and no seccomp filter. */
+const HOST_PRIVILEGES = { capAdd: ['ALL'], capDrop: ['SYS_RESOURCE'], securityOpt: ['seccomp=unconfined'] };
 
 export function swarmImage(swarm: Swarm): string {
   return swarm.config.images.swarm ?? DEFAULT_SWARM_IMAGE;
@@ -81,7 +91,7 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
       [LABEL.component]: 'fake-host',
     },
     networkMode: 'host',
-    privileged: true,
+    ...HOST_PRIVILEGES,
     ...resources(swarm),
     // The owner's folder: this host's marker, and the other hosts' markers the bootstrap installer watches.
     mounts: [{ source: dirname(host.dir), target: dirname(host.dir), readOnly: false }, ...HARDWARE_MOUNTS],
@@ -113,7 +123,9 @@ export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSp
       [LABEL.component]: 'controller',
     },
     networkMode: 'host',
-    privileged: false,
+    capAdd: [],
+    capDrop: [],
+    securityOpt: [],
     ...resources(swarm),
     mounts: [{ source: cluster.dir, target: cluster.dir, readOnly: false }],
     extraHosts: clusterHostnames(cluster, swarm.config.runtime.clusterNamesResolveTo),
