@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Says what of the test hub is running. Exit status 0 only if everything answers.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+rc=0
+
+# line NAME CHECK WHAT: one status line; the pid column shows whether up.sh started it.
+line() {
+  local pid state
+  pid=$(pid_of "$1") && pid="pid $pid" || pid="not started by up.sh"
+  if $2; then state=answering; else state="NOT answering"; rc=1; fi
+  printf '%-15s %-14s %-24s %s\n' "$1" "$state" "($pid)" "$3"
+}
+
+echo "hub dir: $HUB_DIR"
+line dockerd docker_ok "unix://$DOCKER_SOCK"
+line etcd etcd_ok "http://127.0.0.1:$ETCD_PORT"
+line kube-apiserver apiserver_ok "https://127.0.0.1:$APISERVER_PORT"
+[[ -x $APISERVER_BIN ]] && echo "binary: $APISERVER_BIN" || echo "binary: not built yet ($APISERVER_BIN)"
+if apiserver_ok; then
+  # A user agent other than curl's, or the server pretty-prints and the grep below misses.
+  crds=$(curl -fsS -A assisted-swarm-status --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://127.0.0.1:$APISERVER_PORT/apis/apiextensions.k8s.io/v1/customresourcedefinitions" |
+    grep -o '"type":"Established","status":"True"' | wc -l)
+  echo "CRDs Established: $crds"
+  echo "kubeconfig: $HUB_DIR/kubeconfig"
+  echo "env file: $HUB_DIR/env"
+fi
+exit $rc
