@@ -1,0 +1,114 @@
+// Test access to the hub of test/hub/up.sh: a real kube-apiserver serving the assisted
+// installer CRDs, and a real Docker engine. Every test file runs in its own process and calls
+// hub(); up.sh is idempotent and cheap when the hub is already up, so "once per test run" is
+// simply "once per process".
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import Docker from 'dockerode';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Put on every namespace and container a test creates, so leftovers can be found. */
+export const TEST_LABEL = 'assisted-swarm.io/test';
+/** Tells one test's containers from another's. */
+export const TEST_ID_LABEL = 'assisted-swarm.io/test-id';
+
+export interface Hub {
+  /** The hub's data dir (ASSISTED_SWARM_HUB_DIR), with kubeconfig, env, logs and pid files. */
+  dir: string;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  docker: Docker;
+}
+
+/** Settings for a hub other than the shared one, e.g. { ASSISTED_SWARM_HUB_DIR, ..._PORT }. */
+export type HubEnv = Record<string, string>;
+
+/** Runs test/hub/<script>.sh. Its output is returned, and shown in the error if it fails. */
+export function runHubScript(script: 'up' | 'down' | 'status', env: HubEnv = {}): Promise<string> {
+  const path = join(REPO_ROOT, 'test/hub', `${script}.sh`);
+  return new Promise((resolve, reject) => {
+    execFile('bash', [path], { env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${script}.sh failed: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr),
+    );
+  });
+}
+
+/** Reads the KEY=value lines of the env file that up.sh writes. */
+export function readEnvFile(path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2];
+  }
+  return env;
+}
+
+/** Brings up the hub that env describes (if it is not up) and connects to it. */
+export async function connect(env: HubEnv = {}): Promise<Hub> {
+  const out = await runHubScript('up', env);
+  const envFile = /^hub: env file\s+(\S+)$/m.exec(out)?.[1];
+  if (!envFile) throw new Error(`up.sh did not say where its env file is:\n${out}`);
+  const vars = readEnvFile(envFile);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(vars.KUBECONFIG);
+  const docker = new Docker({ socketPath: vars.DOCKER_HOST.replace(/^unix:\/\//, '') });
+  return { dir: vars.ASSISTED_SWARM_HUB_DIR, kubeconfigPath: vars.KUBECONFIG, kubeConfig, docker };
+}
+
+let shared: Promise<Hub> | undefined;
+/** The shared test hub (default settings), brought up on first use in this process. */
+export function hub(): Promise<Hub> {
+  return (shared ??= connect());
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/**
+ * Deletes a namespace for good. The hub runs no kube-controller-manager, so nothing would empty
+ * a terminating namespace and it would stay Terminating; clearing its finalizers lets it go at
+ * once. Objects still inside stay in etcd unseen, which is harmless for never-reused names.
+ */
+export async function deleteNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  try {
+    await core.deleteNamespace({ name });
+    const ns = await core.readNamespace({ name });
+    await core.replaceNamespaceFinalize({ name, body: { ...ns, spec: { finalizers: [] } } });
+  } catch (e) {
+    if ((e as { code?: number }).code !== 404) throw e;
+  }
+}
+
+/** Creates a namespace of its own for a test: `<prefix>-<random>`, labeled as a test's. */
+export async function uniqueNamespace(
+  prefix: string,
+  kubeConfig?: KubeConfig,
+): Promise<{ name: string; cleanup: () => Promise<void> }> {
+  const kc = kubeConfig ?? (await hub()).kubeConfig;
+  const name = `${prefix}-${suffix()}`;
+  await kc.makeApiClient(CoreV1Api).createNamespace({
+    body: { metadata: { name, labels: { [TEST_LABEL]: 'true' } } },
+  });
+  return { name, cleanup: () => deleteNamespace(kc, name) };
+}
+
+/** A label set of its own for a test's containers; filter on all of it with labelFilter(). */
+export function testLabels(): Record<string, string> {
+  return { [TEST_LABEL]: 'true', [TEST_ID_LABEL]: suffix() };
+}
+
+/** Docker's `label` filter for containers carrying every one of these labels. */
+export function labelFilter(labels: Record<string, string>): { label: string[] } {
+  return { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+}
+
+/** Removes (forcibly) every container carrying all these labels; returns how many. */
+export async function removeTestContainers(docker: Docker, labels: Record<string, string>): Promise<number> {
+  const found = await docker.listContainers({ all: true, filters: labelFilter(labels) });
+  await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  return found.length;
+}
