@@ -1,8 +1,10 @@
 // Where fake hosts run: a container engine, behind a small interface (the shape of
 // testcontainers' ContainerClient). Containers are always found again by label, never by
-// remembered ids alone. A second kind of engine (another Docker host, pods) is a new file
-// implementing this, not a new branch in the runner.
+// remembered ids alone. A second kind of engine (pods, …) is a new file implementing this,
+// not a new branch in the runner; several engines at once are an EnginePool (pool.ts).
 import type { ContainerSpec } from '../swarm/containers.ts';
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface ContainerInfo {
   id: string;
@@ -11,8 +13,10 @@ export interface ContainerInfo {
   engine: string;
   image: string;
   labels: Record<string, string>;
-  state: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  state: ContainerState;
   exitCode: number | null;
+  /** How often the engine restarted it after it died; null when not known (a list does not say). */
+  restartCount: number | null;
 }
 
 /** What the engine runs: the launch plan's spec plus what apply learns at run time. */
@@ -21,6 +25,36 @@ export interface LaunchSpec extends ContainerSpec {
   command: string[];
   /** Secrets and run-time values (token, cluster id): never written to dist/, plans or logs. */
   runtimeEnv: Record<string, string>;
+  /**
+   * How many times the engine restarts the container when it exits non-zero; then it stays
+   * dead. An exit 0 is never restarted: a dry-run agent ends after its fake reboot.
+   */
+  restartLimit: number;
+}
+
+/** A container started or died; `time` in ms since the epoch, as the engine recorded it. */
+export interface ContainerEvent {
+  action: 'start' | 'die';
+  id: string;
+  name: string;
+  engine: string;
+  labels: Record<string, string>;
+  /** Set for `die`. */
+  exitCode: number | null;
+  time: number;
+}
+
+export interface FileToWrite {
+  path: string;
+  content: string;
+}
+
+/** Folders and files the containers bind-mount, made on the engine's machine. */
+export interface FilesRequest {
+  dirs: string[];
+  files: FileToWrite[];
+  /** An image the engine has, for engines that write through a helper container. */
+  image: string;
 }
 
 export interface ContainerEngine {
@@ -30,10 +64,24 @@ export interface ContainerEngine {
   ping(): Promise<void>;
   /** Containers whose labels include every given label, running or not. */
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /** One container by id, with its restart count; null when it does not exist. */
+  inspect(id: string): Promise<ContainerInfo | null>;
   /** Creates and starts a container; fails if one of that name exists. */
   start(spec: LaunchSpec): Promise<ContainerInfo>;
   /** Stops (if running) and removes a container; a missing one is not an error. */
   remove(id: string): Promise<void>;
   /** The last `tail` lines of its output. */
   logs(id: string, tail?: number): Promise<string>;
+  /** Reports start/die of containers carrying every given label until the returned stop() is called. */
+  watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
+  /** Makes folders and writes files where the engine's bind mounts find them. */
+  writeFiles(request: FilesRequest): Promise<void>;
+}
+
+/** An engine error about one container, worded for a report. */
+export class EngineError extends Error {
+  constructor(readonly engine: string, message: string, readonly statusCode?: number) {
+    super(`${engine}: ${message}`);
+    this.name = 'EngineError';
+  }
 }

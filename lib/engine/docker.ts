@@ -1,0 +1,322 @@
+// The Docker engine (dockerode): a fake host's launch spec becomes one container with host
+// networking, capabilities, env, labels, bind mounts, /etc/hosts entries, memory and CPU limits,
+// and Docker's own `on-failure` restart policy for the restart cap (the daemon keeps
+// restarting while the runner is away, and it never restarts an exit 0: a dry-run agent ends
+// after its fake reboot). Works with any DOCKER_HOST: unix socket, tcp or ssh.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import Docker from 'dockerode';
+import type { ContainerCreateOptions, ContainerInfo as DockerListItem } from 'dockerode';
+import {
+  EngineError,
+  type ContainerEngine,
+  type ContainerEvent,
+  type ContainerInfo,
+  type ContainerState,
+  type FilesRequest,
+  type LaunchSpec,
+} from './engine.ts';
+import { parseDockerHost } from './docker-host.ts';
+import { demuxLogs } from './docker-logs.ts';
+import { tar } from './tar.ts';
+
+export interface DockerEngineOptions {
+  /** A DOCKER_HOST (unix://, tcp://, ssh://); default $DOCKER_HOST, else the local socket. */
+  host?: string;
+  /** Overrides the name taken from the host (e.g. to tell two engines on one socket apart). */
+  name?: string;
+  /** Write bind-mount files through a helper container even when the engine is local. */
+  filesThroughEngine?: boolean;
+  /** Where warnings go (a skipped mount); default console.warn. */
+  warn?: (message: string) => void;
+}
+
+/** json-file with rotation: a thousand chatty agents must not fill the engine's disk. */
+const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } };
+
+export class DockerEngine implements ContainerEngine {
+  readonly name: string;
+  readonly docker: Docker;
+  private readonly local: boolean;
+  private readonly warn: (message: string) => void;
+  /** Read-only bind sources this engine's machine lacks (e.g. /run/udev in a container): skipped. */
+  private readonly missingSources = new Set<string>();
+
+  constructor(options: DockerEngineOptions = {}) {
+    const host = parseDockerHost(options.host);
+    this.name = options.name ?? host.name;
+    this.docker = new Docker(host.options);
+    this.local = host.local && !options.filesThroughEngine;
+    this.warn = options.warn ?? ((m) => console.warn(`warning: ${m}`));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (e) {
+      throw this.error(e, 'the container engine does not answer');
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    try {
+      const found = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+      return found.map((c) => this.fromListItem(c));
+    } catch (e) {
+      throw this.error(e, 'cannot list containers');
+    }
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | null> {
+    try {
+      const c = await this.docker.getContainer(id).inspect();
+      return {
+        id: c.Id,
+        name: c.Name.replace(/^\//, ''),
+        engine: this.name,
+        image: c.Config.Image,
+        labels: c.Config.Labels ?? {},
+        state: c.State.Status as ContainerState,
+        exitCode: c.State.Running || c.State.Restarting ? null : c.State.ExitCode,
+        restartCount: c.RestartCount,
+      };
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw this.error(e, `cannot inspect container ${id}`);
+    }
+  }
+
+  async start(spec: LaunchSpec): Promise<ContainerInfo> {
+    const container = await this.create(spec);
+    try {
+      await container.start();
+    } catch (e) {
+      // A container that cannot start (bad command, missing binary) is not left behind half-made.
+      await container.remove({ force: true }).catch(() => undefined);
+      throw this.error(e, `cannot start ${spec.name}`);
+    }
+    return {
+      id: container.id, name: spec.name, engine: this.name, image: spec.image, labels: spec.labels,
+      state: 'running', exitCode: null, restartCount: 0,
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true });
+    } catch (e) {
+      const status = statusOf(e);
+      // 404: already gone; 409: its removal is already under way.
+      if (status !== 404 && status !== 409) throw this.error(e, `cannot remove container ${id}`);
+    }
+  }
+
+  async logs(id: string, tail = 100): Promise<string> {
+    try {
+      const out = await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false });
+      return demuxLogs(out as unknown as Buffer);
+    } catch (e) {
+      throw this.error(e, `cannot read the logs of ${id}`);
+    }
+  }
+
+  /** Memory the engine accounts to a running container (as `docker stats` shows it), in bytes. */
+  async memoryBytes(id: string): Promise<number> {
+    const stats = await this.docker.getContainer(id).stats({ stream: false });
+    const m = stats.memory_stats as { usage?: number; stats?: Record<string, number> };
+    const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
+    return Math.max(0, (m.usage ?? 0) - inactive);
+  }
+
+  watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void {
+    let stopped = false;
+    let current: NodeJS.ReadableStream | undefined;
+    let since = Math.floor(Date.now() / 1000);
+    const seen = new Set<string>();
+    const subscribe = async () => {
+      try {
+        const stream = await this.docker.getEvents({
+          since,
+          filters: { type: ['container'], event: ['start', 'die'], label: labelFilter(labels) },
+        });
+        if (stopped) return (stream as unknown as { destroy(): void }).destroy();
+        current = stream;
+        let buffered = '';
+        stream.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString('utf8');
+          let nl: number;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            if (!line) continue;
+            const event = this.fromEvent(JSON.parse(line));
+            // A reconnect replays from `since` (whole seconds): drop what was already seen.
+            const key = `${event.id}/${event.action}/${event.time}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            since = Math.floor(event.time / 1000);
+            onEvent(event);
+          }
+        });
+        const reconnect = (why: string) => {
+          if (stopped) return;
+          onError(new EngineError(this.name, `container event stream ${why}; reconnecting`));
+          setTimeout(() => void subscribe(), 1000).unref();
+        };
+        stream.on('end', () => reconnect('ended'));
+        stream.on('error', (e: Error) => reconnect(`failed (${e.message})`));
+      } catch (e) {
+        if (stopped) return;
+        onError(this.error(e, 'cannot watch container events; retrying'));
+        setTimeout(() => void subscribe(), 2000).unref();
+      }
+    };
+    void subscribe();
+    return () => {
+      stopped = true;
+      (current as unknown as { destroy?(): void } | undefined)?.destroy?.();
+    };
+  }
+
+  async writeFiles(request: FilesRequest): Promise<void> {
+    if (this.local) return writeLocally(request);
+    // A remote engine's machine is reached through a helper container that bind-mounts the
+    // common folder (Docker creates a missing bind source of `Binds`) and is never started.
+    const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path))];
+    if (!paths.length) return;
+    const root = commonDir(paths);
+    const helper = await this.docker.createContainer({
+      name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
+      Image: request.image,
+      Entrypoint: ['true'],
+      Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
+      HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
+    }).catch((e) => { throw this.error(e, `cannot make the files helper container (image ${request.image})`); });
+    try {
+      const entries = [
+        ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
+        ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
+      ];
+      await helper.putArchive(tar(entries), { path: root });
+    } catch (e) {
+      throw this.error(e, `cannot write files under ${root}`);
+    } finally {
+      await helper.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  private async create(spec: LaunchSpec): Promise<Docker.Container> {
+    for (;;) {
+      try {
+        return await this.docker.createContainer(this.createOptions(spec));
+      } catch (e) {
+        // Hardware mounts (/run/udev, /dev/disk) are read-only extras a machine may lack; the
+        // agent then sees fewer disks. Anything writable the host needs is an error.
+        const missing = /bind source path does not exist: (\S+)/.exec(messageOf(e))?.[1];
+        const mount = spec.mounts.find((m) => m.source === missing);
+        if (missing && mount?.readOnly && !this.missingSources.has(missing)) {
+          this.missingSources.add(missing);
+          this.warn(`${this.name}: ${missing} does not exist on the engine's machine: not mounted into the fake hosts`);
+          continue;
+        }
+        if (statusOf(e) === 404 && /no such image/i.test(messageOf(e))) {
+          throw this.error(e, `image ${spec.image} is not on this engine (build it with \`npm run images\`)`);
+        }
+        throw this.error(e, `cannot create ${spec.name}`);
+      }
+    }
+  }
+
+  private createOptions(spec: LaunchSpec): ContainerCreateOptions {
+    return {
+      name: spec.name,
+      Image: spec.image,
+      // The command replaces the image's entrypoint: the container runs exactly this.
+      ...(spec.command.length ? { Entrypoint: spec.command.slice(0, 1), Cmd: spec.command.slice(1) } : {}),
+      Env: Object.entries({ ...spec.env, ...spec.runtimeEnv }).map(([k, v]) => `${k}=${v}`),
+      Labels: spec.labels,
+      HostConfig: {
+        NetworkMode: spec.networkMode,
+        CapAdd: spec.capAdd,
+        CapDrop: spec.capDrop,
+        SecurityOpt: spec.securityOpt,
+        Memory: spec.memoryBytes,
+        NanoCpus: spec.nanoCpus,
+        Mounts: spec.mounts
+          .filter((m) => !this.missingSources.has(m.source))
+          .map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+        ExtraHosts: spec.extraHosts,
+        RestartPolicy: spec.restartLimit > 0 ? { Name: 'on-failure', MaximumRetryCount: spec.restartLimit } : { Name: 'no' },
+        LogConfig: LOG_CONFIG,
+      },
+    };
+  }
+
+  private fromListItem(c: DockerListItem): ContainerInfo {
+    // A list says "Exited (137) 5 seconds ago"; only inspect has the restart count.
+    const exit = /^Exited \((-?\d+)\)/.exec(c.Status);
+    return {
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      engine: this.name,
+      image: c.Image,
+      labels: c.Labels ?? {},
+      state: c.State as ContainerState,
+      exitCode: exit ? Number(exit[1]) : null,
+      restartCount: null,
+    };
+  }
+
+  private fromEvent(e: { Action: string; Actor: { ID: string; Attributes: Record<string, string> }; timeNano?: number; time: number }): ContainerEvent {
+    const { name = '', image: _image, exitCode, ...labels } = e.Actor.Attributes ?? {};
+    return {
+      action: e.Action === 'die' ? 'die' : 'start',
+      id: e.Actor.ID,
+      name,
+      engine: this.name,
+      labels,
+      exitCode: exitCode !== undefined ? Number(exitCode) : null,
+      time: e.timeNano ? Math.floor(e.timeNano / 1e6) : e.time * 1000,
+    };
+  }
+
+  private error(e: unknown, context: string): EngineError {
+    const code = (e as { code?: string }).code;
+    const unreachable = code && ['ECONNREFUSED', 'ENOENT', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EACCES'].includes(code);
+    const detail = unreachable ? `the engine does not answer (${code})` : messageOf(e);
+    return new EngineError(this.name, `${context}: ${detail}`, statusOf(e));
+  }
+}
+
+async function writeLocally({ dirs, files }: FilesRequest): Promise<void> {
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  for (const file of files) {
+    await mkdir(dirname(file.path), { recursive: true });
+    // Write then rename: a running agent never reads half a file.
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    await writeFile(tmp, file.content);
+    await rename(tmp, file.path);
+  }
+}
+
+/** The deepest folder that holds every path. */
+function commonDir(paths: string[]): string {
+  const split = paths.map((p) => p.split('/').filter(Boolean));
+  const common: string[] = [];
+  for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!);
+  return `/${common.join('/')}`;
+}
+
+function labelFilter(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+function statusOf(e: unknown): number | undefined {
+  return (e as { statusCode?: number }).statusCode;
+}
+
+function messageOf(e: unknown): string {
+  const err = e as { json?: { message?: string }; reason?: string; message?: string };
+  return (err.json?.message ?? err.message ?? String(e)).trim();
+}

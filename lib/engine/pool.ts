@@ -1,0 +1,117 @@
+// Several engines as one. Fake hosts are spread across them a cluster at a time: the hosts of
+// one cluster and its controller share files (reboot markers the bootstrap installer and the
+// controller watch, the cluster-hosts file), so they must run on the same machine. A cluster
+// goes to the engine with the fewest clusters so far; a cluster that already has containers
+// somewhere stays there (a re-run keeps what runs).
+import { LABEL } from '../swarm/labels.ts';
+import { DockerEngine, type DockerEngineOptions } from './docker.ts';
+import { EngineError, type ContainerEngine, type ContainerEvent, type ContainerInfo, type FilesRequest, type LaunchSpec } from './engine.ts';
+
+/** What must share an engine: a cluster, or an unbound pool's hosts. */
+export function placementKey(labels: Record<string, string>): string | null {
+  if (labels[LABEL.cluster]) return `cluster/${labels[LABEL.cluster]}`;
+  if (labels[LABEL.pool]) return `pool/${labels[LABEL.pool]}`;
+  return null;
+}
+
+export class EnginePool implements ContainerEngine {
+  readonly name: string;
+  private readonly placed = new Map<string, ContainerEngine>();
+  private readonly byId = new Map<string, ContainerEngine>();
+
+  constructor(readonly engines: ContainerEngine[]) {
+    if (!engines.length) throw new Error('an engine pool needs at least one engine');
+    this.name = engines.map((e) => e.name).join(',');
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all(this.engines.map((e) => e.ping()));
+  }
+
+  /** Lists on every engine, and remembers where each cluster already runs. */
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const found = (await Promise.all(this.engines.map((e) => e.list(labels)))).flat();
+    for (const c of found) {
+      const engine = this.engineNamed(c.engine)!;
+      this.byId.set(c.id, engine);
+      const key = placementKey(c.labels);
+      if (key && !this.placed.has(key)) this.placed.set(key, engine);
+    }
+    return found;
+  }
+
+  /** The engine for a placement key (a cluster or a pool): fixed once chosen. */
+  engineFor(key: string | null): ContainerEngine {
+    if (key === null) return this.leastLoaded();
+    let engine = this.placed.get(key);
+    if (!engine) this.placed.set(key, (engine = this.leastLoaded()));
+    return engine;
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | null> {
+    const known = this.byId.get(id);
+    if (known) return known.inspect(id);
+    for (const engine of this.engines) {
+      const info = await engine.inspect(id);
+      if (info) return this.byId.set(id, engine), info;
+    }
+    return null;
+  }
+
+  async start(spec: LaunchSpec): Promise<ContainerInfo> {
+    const engine = this.engineFor(placementKey(spec.labels));
+    const info = await engine.start(spec);
+    this.byId.set(info.id, engine);
+    return info;
+  }
+
+  async remove(id: string): Promise<void> {
+    const known = this.byId.get(id);
+    await Promise.all((known ? [known] : this.engines).map((e) => e.remove(id)));
+    this.byId.delete(id);
+  }
+
+  async logs(id: string, tail?: number): Promise<string> {
+    const engine = this.byId.get(id) ?? (await this.inspect(id), this.byId.get(id));
+    if (!engine) throw new EngineError(this.name, `no container ${id} on any engine`, 404);
+    return engine.logs(id, tail);
+  }
+
+  watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void {
+    const stops = this.engines.map((engine) => engine.watch(labels, (e) => {
+      this.byId.set(e.id, engine);
+      onEvent(e);
+    }, onError));
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** Writes on every engine; the runner writes a cluster's files on its own engine (engineFor). */
+  async writeFiles(request: FilesRequest): Promise<void> {
+    await Promise.all(this.engines.map((e) => e.writeFiles(request)));
+  }
+
+  engineNamed(name: string): ContainerEngine | undefined {
+    return this.engines.find((e) => e.name === name);
+  }
+
+  private leastLoaded(): ContainerEngine {
+    const load = new Map(this.engines.map((e) => [e, 0]));
+    for (const engine of this.placed.values()) load.set(engine, load.get(engine)! + 1);
+    return this.engines.reduce((best, e) => (load.get(e)! < load.get(best)! ? e : best));
+  }
+}
+
+/**
+ * The engines of a list of DOCKER_HOSTs (empty: $DOCKER_HOST, else the local socket). Two
+ * entries with the same address get distinct names (`local`, `local#2`).
+ */
+export function openEngines(hosts: string[], options: Omit<DockerEngineOptions, 'host' | 'name'> = {}): EnginePool {
+  const names = new Map<string, number>();
+  const engines = (hosts.length ? hosts : [undefined]).map((host) => {
+    const engine = new DockerEngine({ ...options, host });
+    const n = (names.get(engine.name) ?? 0) + 1;
+    names.set(engine.name, n);
+    return n === 1 ? engine : new DockerEngine({ ...options, host, name: `${engine.name}#${n}` });
+  });
+  return new EnginePool(engines);
+}
