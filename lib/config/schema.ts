@@ -199,6 +199,21 @@ export const SwarmConfigSchema = Obj({
     memoryMiB: Opt(Type.Integer({ minimum: 16 }), 512),
     /** CPU limit per fake host, in cores. */
     cpus: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), 0.5),
+    /** Container engines as DOCKER_HOST values; clusters are spread across them (a cluster's
+     *  hosts share files, so they share an engine). Empty: $DOCKER_HOST, else the local socket. */
+    engines: Opt(Type.Array(Type.String({ pattern: '^(unix:///|tcp://|ssh://)\\S+$', expect: 'a DOCKER_HOST such as unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host' })), []),
+    /** Fake hosts started per second at most, so that a thousand agents do not register in the same second. */
+    launchRate: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1000 }), 10),
+    /** Container starts in flight at most. */
+    concurrency: Opt(Type.Integer({ minimum: 1, maximum: 256 }), 8),
+    /** Restarts of a container that dies (exits non-zero) before its host is reported failed. */
+    restartLimit: Opt(Type.Integer({ minimum: 0, maximum: 100 }), 3),
+    /** Minutes to wait for every cluster to be installed or failed. */
+    timeoutMinutes: Opt(Type.Number({ exclusiveMinimum: 0 }), 180),
+    /** Where run reports go: `<reportsDir>/<swarm>-<time>/`. */
+    reportsDir: Opt(Type.String({ minLength: 1 }), 'reports'),
+    /** Seconds between progress lines when the output is not a terminal. */
+    progressSeconds: Opt(Type.Number({ exclusiveMinimum: 0 }), 30),
   }), {}),
 });
 
