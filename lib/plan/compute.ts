@@ -1,0 +1,134 @@
+// `plan`: dist/ against the hub and the engines. Per object of dist/: create (absent), update
+// (the fields a server-side dry-run apply would change on the live object) or no change; per
+// object labeled as this swarm's and absent from dist/: delete. Containers: containers.ts.
+import type { ContainerEngine } from '../engine/engine.ts';
+import { readLaunchPlans } from '../dist/read.ts';
+import type { KubeObject } from '../dist/types.ts';
+import { refOf, type HubClient } from '../hub/client.ts';
+import { ConflictError, type FieldConflict } from '../hub/errors.ts';
+import { LABEL, swarmLabels } from '../swarm/labels.ts';
+import { assemblePlan } from './assemble.ts';
+import { planContainers } from './containers.ts';
+import { desiredObjects, usedNamespaces, type DesiredObject } from './desired.ts';
+import { certainlyUnchanged, fieldChanges } from './diff.ts';
+import { foreignObjects, uidsOf } from './foreign.ts';
+import { liveFingerprint, observeHub } from './live.ts';
+import { gitProvenance, hashDist } from './provenance.ts';
+import { PULL_SECRET_KEY, PullSecrets } from './pull-secret.ts';
+import type { ObjectChange, Plan } from './types.ts';
+
+export interface PlanContext {
+  hub: HubClient;
+  /** The swarm's container engines (an EnginePool for several). */
+  engines: ContainerEngine;
+  swarm: string;
+  /** Plan to take over fields other field managers own. */
+  forceConflicts?: boolean;
+  /** Ask the server (dry run) about every live object, even one provably unchanged. */
+  dryRunAll?: boolean;
+  secrets?: PullSecrets;
+  /** Where git provenance is read (default: the current directory). */
+  gitDir?: string;
+}
+
+interface Notes { warnings: string[]; blockers: string[] }
+
+const isSwarms = (obj: KubeObject, swarm: string) => obj.metadata.labels?.[LABEL.swarm] === swarm;
+
+/** One object of dist/ against its live self: a change, or null for none. */
+async function planObject(d: DesiredObject, live: KubeObject | null, ctx: PlanContext, notes: Notes): Promise<ObjectChange | null> {
+  const ref = refOf(d.object);
+  const unreadable = d.unreadable ? `pull secret from ${d.pullSecretFrom} cannot be read now: apply needs it` : null;
+  if (!live) return { action: 'create', key: d.key, ref, ...(unreadable ? { notes: [unreadable] } : {}) };
+
+  // An unreadable pull secret is planned as the hub has it: the plan can't know the new value.
+  const desired = d.unreadable ? { ...d.object, data: { [PULL_SECRET_KEY]: (live.data as Record<string, string> | undefined)?.[PULL_SECRET_KEY] } } : d.object;
+  if (!ctx.dryRunAll && certainlyUnchanged(desired, live, ctx.hub.fieldManager)) return null;
+
+  let conflicts: FieldConflict[] = [];
+  let next: KubeObject;
+  try {
+    next = await ctx.hub.apply(desired, { dryRun: true, force: ctx.forceConflicts });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    conflicts = err.conflicts;
+    next = await ctx.hub.apply(desired, { dryRun: true, force: true });
+  }
+  const fields = fieldChanges(live, next);
+  if (!fields.length && !conflicts.length) return null;
+
+  const objectNotes: string[] = [];
+  if (!isSwarms(live, ctx.swarm)) objectNotes.push(`on the hub without swarm "${ctx.swarm}"'s labels: apply takes it over`);
+  if (fields.some((f) => f.sensitive)) objectNotes.push('pull secret value changed');
+  if (unreadable) objectNotes.push(unreadable);
+  if (conflicts.length && !ctx.forceConflicts) {
+    const managers = [...new Set(conflicts.map((c) => `"${c.manager}"`))].join(', ');
+    notes.blockers.push(`${d.key}: ${conflicts.map((c) => c.field).join(', ')} owned by ${managers}: apply --force-conflicts takes them over`);
+  }
+  return { action: 'update', key: d.key, ref, fields, ...(conflicts.length ? { conflicts } : {}), ...(objectNotes.length ? { notes: objectNotes } : {}) };
+}
+
+/** Deletes for objects of the swarm that are live but not wanted; namespaces holding others' objects stay. */
+export async function planDeletes(hub: HubClient, swarm: string, live: Map<string, KubeObject>, wanted: Set<string>, notes: Notes): Promise<ObjectChange[]> {
+  const gone = [...live.entries()].filter(([key]) => !wanted.has(key));
+  const namespaces = gone.filter(([, o]) => o.kind === 'Namespace').map(([, o]) => o.metadata.name);
+  const foreign = await foreignObjects(hub, swarm, namespaces, uidsOf(live.values()));
+  const changes: ObjectChange[] = [];
+  for (const [key, obj] of gone) {
+    const others = obj.kind === 'Namespace' ? foreign.get(obj.metadata.name) : undefined;
+    if (others) {
+      const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? `, … (${others.length} in all)` : '');
+      notes.warnings.push(`${key} stays: it holds objects that are not swarm "${swarm}"'s (${shown}); deleting it would delete them`);
+      continue;
+    }
+    changes.push({ action: 'delete', key, ref: refOf(obj) });
+  }
+  return changes;
+}
+
+/** The plan that makes the hub and the engines match `dist`. */
+export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan> {
+  const secrets = ctx.secrets ?? new PullSecrets();
+  const desired = desiredObjects(dist, ctx.swarm, secrets);
+  const launch = readLaunchPlans(dist);
+  const [live, containersLive, provenance] = await Promise.all([
+    observeHub(ctx.hub, ctx.swarm, desired.map((d) => d.object)),
+    ctx.engines.list(swarmLabels(ctx.swarm)),
+    gitProvenance(ctx.gitDir),
+  ]);
+  const notes: Notes = { warnings: [], blockers: [] };
+
+  for (const d of desired) {
+    if (d.unreadable && !notes.warnings.includes(d.unreadable.message)) notes.warnings.push(d.unreadable.message);
+  }
+  // Namespaces dist/ puts objects in without making them (the service's) must exist already.
+  const used = usedNamespaces(desired.map((d) => d.object));
+  for (const ns of used) {
+    if (!live.namespaces.has(ns)) notes.blockers.push(`namespace ${ns} does not exist on the hub: dist/ puts objects there but the swarm does not make it (is hub.serviceNamespace right?)`);
+  }
+
+  const planned = await Promise.all(desired.map((d) => planObject(d, live.byKey.get(d.key) ?? null, ctx, notes)));
+  const changes = planned.filter((c): c is ObjectChange => c !== null);
+  const deletes = await planDeletes(ctx.hub, ctx.swarm, live.labeled, new Set(desired.map((d) => d.key)), notes);
+  const containers = planContainers(launch, containersLive);
+
+  return assemblePlan({
+    mode: 'apply',
+    swarm: ctx.swarm,
+    hub: ctx.hub,
+    dist,
+    provenance,
+    fingerprints: {
+      dist: hashDist(dist),
+      inputs: secrets.fingerprint(),
+      live: liveFingerprint(live, used),
+      containers: containers.fingerprint,
+    },
+    forceConflicts: !!ctx.forceConflicts,
+    objects: [...changes, ...deletes],
+    unchanged: planned.length - changes.length,
+    containers,
+    warnings: notes.warnings,
+    blockers: notes.blockers,
+  });
+}

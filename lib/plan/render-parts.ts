@@ -1,0 +1,91 @@
+// What the text and Markdown renderings share: field changes as a tree down to the changed
+// leaf, the summary line, where the plan comes from. The tree:
+//   spec
+//     networking
+//       machineNetwork
+//         [0]
+//           cidr: "192.168.0.0/26" → "192.168.0.64/26"
+import type { ContainerChange, FieldChange, Plan, PlanSummary } from './types.ts';
+
+export interface TreeLine {
+  depth: number;
+  /** A field on the way to a change, or the changed field with its values. */
+  text: string;
+  /** Set on the changed leaf. */
+  op?: FieldChange['op'];
+  /** For a change that is not sensitive: the leaf with its old value, and with its new one. */
+  before?: string;
+  after?: string;
+}
+
+const segment = (s: string | number) => (typeof s === 'number' ? `[${s}]` : s);
+
+/** A value in one line: JSON, long ones cut (the path says what changed). */
+export function formatValue(value: unknown, max = 160): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+function leafText(change: FieldChange): string {
+  const name = segment(change.path[change.path.length - 1] ?? '(object)');
+  if (change.sensitive) return `${name}: (sensitive value changed)`;
+  if (change.op === 'add') return `${name}: ${formatValue(change.after)}`;
+  if (change.op === 'remove') return `${name}: ${formatValue(change.before)}`;
+  return `${name}: ${formatValue(change.before)} → ${formatValue(change.after)}`;
+}
+
+export function fieldTree(fields: FieldChange[]): TreeLine[] {
+  const lines: TreeLine[] = [];
+  let open: (string | number)[] = [];
+  for (const change of fields) {
+    const parents = change.path.slice(0, -1);
+    let common = 0;
+    while (common < parents.length && common < open.length && parents[common] === open[common]) common++;
+    for (let i = common; i < parents.length; i++) lines.push({ depth: i, text: segment(parents[i]!) });
+    const line: TreeLine = { depth: parents.length, text: leafText(change), op: change.op };
+    if (change.op === 'change' && !change.sensitive) {
+      const name = segment(change.path[change.path.length - 1] ?? '(object)');
+      line.before = `${name}: ${formatValue(change.before)}`;
+      line.after = `${name}: ${formatValue(change.after)}`;
+    }
+    lines.push(line);
+    open = parents;
+  }
+  return lines;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "Plan: 12 to create, 1 to update, 0 to delete; 40 containers to start" (+ replace/stop when any). */
+export function summaryLine(s: PlanSummary): string {
+  const c = s.containers;
+  const containers = [`${plural(c.start, 'container')} to start`];
+  if (c.replace) containers.push(`${c.replace} to replace`);
+  if (c.stop) containers.push(`${c.stop} to stop`);
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${containers.join(', ')}`;
+}
+
+export { plural };
+
+/** "dist/ (sha256 3f2a9c1e), git 0cda8fe on main, uncommitted changes" */
+export function sourceLine(plan: Plan): string {
+  const parts: string[] = [];
+  if (plan.dist !== null) parts.push(`${plan.dist}/ (sha256 ${plan.fingerprints.dist?.slice(0, 12)})`);
+  const p = plan.provenance;
+  if (p.commit) parts.push(`git ${p.commit.slice(0, 12)}${p.branch ? ` on ${p.branch}` : ''}${p.dirty ? ', uncommitted changes' : ''}`);
+  else parts.push('not in a git repository');
+  return parts.join(', ');
+}
+
+/** Fake hosts to start, counted by cluster or pool: "cluster/sno-1 (1), pool/spare (3)". */
+export function startsByOwner(starts: ContainerChange[], max = 12): string {
+  const counts = new Map<string, number>();
+  for (const c of starts) counts.set(c.owner ?? '(no owner)', (counts.get(c.owner ?? '(no owner)') ?? 0) + 1);
+  const parts = [...counts].map(([owner, n]) => `${owner} (${n})`);
+  return parts.slice(0, max).join(', ') + (parts.length > max ? `, … ${parts.length - max} more` : '');
+}
+
+/** The swarm's engines' containers a change is about, as one line. */
+export function containerLine(c: ContainerChange): string {
+  return `${c.name}${c.engine ? ` on ${c.engine}` : ''}${c.reason ? ` (${c.reason})` : ''}`;
+}

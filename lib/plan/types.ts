@@ -1,0 +1,109 @@
+// A plan as data: what apply (or destroy) would do, JSON-serialisable so that `--json` prints
+// it, `--out` saves it and `apply FILE` runs exactly it. Computed in compute.ts (destroy.ts
+// for destroy), rendered by render-*.ts. Never holds a secret value: a changed pull secret is
+// a `sensitive` field change with no values.
+import type { ObjectRef } from '../hub/client.ts';
+import type { FieldConflict } from '../hub/errors.ts';
+
+export const PLAN_FORMAT = 'assisted-swarm/plan@1';
+
+export type ObjectAction = 'create' | 'update' | 'delete';
+
+export interface FieldChange {
+  /** From the object's root: ["spec", "networking", "machineNetwork", 0, "cidr"]. */
+  path: (string | number)[];
+  op: 'add' | 'remove' | 'change';
+  /** Absent for an add, and for a sensitive field. */
+  before?: unknown;
+  /** Absent for a remove, and for a sensitive field. */
+  after?: unknown;
+  /** A secret: only the fact that it changed is told. */
+  sensitive?: true;
+}
+
+export interface ObjectChange {
+  action: ObjectAction;
+  /** refKey(ref): "Kind namespace/name". */
+  key: string;
+  ref: ObjectRef;
+  /** For an update: the fields that change (server-side dry run against the live object). */
+  fields?: FieldChange[];
+  /** Fields another field manager owns; apply takes them only with --force-conflicts. */
+  conflicts?: FieldConflict[];
+  /** Said next to the object ("pull secret value changed", "not labeled as this swarm's"). */
+  notes?: string[];
+}
+
+/**
+ * start / replace / stop: what apply (the runner, for starts and replaces) does;
+ * on-install: a dry-run controller, started by the runner once its cluster installs.
+ */
+export type ContainerAction = 'start' | 'replace' | 'stop' | 'on-install';
+
+export interface ContainerChange {
+  action: ContainerAction;
+  /** The container's name. */
+  name: string;
+  component: 'fake-host' | 'controller' | 'unknown';
+  /** The cluster or pool it belongs to ("cluster/sno-1", "pool/spare"), if known. */
+  owner: string | null;
+  /** The engine and id of the container there now (replace, stop). */
+  engine?: string;
+  id?: string;
+  /** Why: "spec changed", "not in dist/". */
+  reason?: string;
+}
+
+export interface Provenance {
+  commit: string | null;
+  branch: string | null;
+  /** Uncommitted changes in the work tree; null outside a git repository. */
+  dirty: boolean | null;
+}
+
+/** What a saved plan was made from; `apply FILE` refuses when any of it differs. */
+export interface Fingerprints {
+  /** sha256 of dist/hub and dist/launch (file names and contents); null for destroy. */
+  dist: string | null;
+  /** sha256 of the pull secrets' hashes (never a value): a changed secret changes it. */
+  inputs: string;
+  /** Every object looked at: refKey → resourceVersion, null when absent. */
+  live: Record<string, string | null>;
+  /** Every container of the swarm: name → "engine/id/spec-hash". */
+  containers: Record<string, string>;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  unchanged: number;
+  containers: { start: number; replace: number; stop: number; unchanged: number; onInstall: number };
+}
+
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  /** apply: make the hub and engines match dist/; destroy: take away all of the swarm. */
+  mode: 'apply' | 'destroy';
+  swarm: string;
+  createdAt: string;
+  hub: { server: string; context: string };
+  /** The dist/ folder it was computed from; null for destroy. */
+  dist: string | null;
+  provenance: Provenance;
+  fingerprints: Fingerprints;
+  /** Computed with --force-conflicts: apply takes over conflicting fields. */
+  forceConflicts: boolean;
+  /** Changes only: objects with no change are counted in the summary, not listed. */
+  objects: ObjectChange[];
+  containers: ContainerChange[];
+  summary: PlanSummary;
+  warnings: string[];
+  /** What apply would fail on (a missing namespace, conflicts): apply refuses while any is here. */
+  blockers: string[];
+}
+
+export function isEmptyPlan(plan: Plan): boolean {
+  const { summary: s } = plan;
+  return !s.create && !s.update && !s.delete && !s.containers.start && !s.containers.replace && !s.containers.stop;
+}
