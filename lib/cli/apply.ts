@@ -1,11 +1,85 @@
-// `swarm apply`: not built yet (issue 4).
+// `swarm apply [FILE]`: computes the plan (or loads a saved one and checks it is still what
+// is live), prints it, asks on a terminal (--yes skips), carries it out, then hands over to the
+// runner for the fake hosts.
+import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
+import { runSwarm } from '../runner/run.ts';
+import { computePlan } from '../plan/compute.ts';
+import { executePlan, type ExecuteResult } from '../plan/execute.ts';
+import { progressFor } from '../plan/progress.ts';
+import { PullSecrets } from '../plan/pull-secret.ts';
+import { checkFresh, loadPlan } from '../plan/saved.ts';
+import { openSession } from '../plan/session.ts';
+import { isEmptyPlan, type Plan } from '../plan/types.ts';
+import { UserError } from './errors.ts';
+import { exitWith, withConfig } from './options.ts';
+import { printPlan, sessionOptions, withHubTuning } from './plan.ts';
+
+/** Asks on a terminal; without one, only --yes goes ahead. */
+export async function confirm(question: string, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) throw new UserError('not a terminal, so nobody can confirm: pass --yes to go ahead without asking');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(`${question} Only "yes" goes ahead: `)).trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export function resultLine(r: ExecuteResult): string {
+  const n = (count: number, what: string) => `${count} ${what}`;
+  const parts = [
+    r.created ? n(r.created, 'created') : '',
+    r.updated ? n(r.updated, 'updated') : '',
+    r.deleted ? n(r.deleted, 'deleted') : '',
+    r.stopped ? n(r.stopped, `container${r.stopped === 1 ? '' : 's'} stopped`) : '',
+    r.kept.length ? `kept ${r.kept.length} namespace${r.kept.length === 1 ? '' : 's'} holding others' objects (${r.kept.join(', ')})` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'nothing to do';
+}
 
 export const applyCommand: CommandModule = {
-  command: 'apply',
-  describe: '(not yet: issue 4)',
-  handler: () => {
-    console.error('swarm apply: not yet (issue 4)');
-    process.exitCode = 2;
-  },
+  command: 'apply [plan]',
+  describe: 'make the hub and the container engines match dist/ (or carry out a saved plan), then run the swarm',
+  builder: (y) => withHubTuning(withConfig(y))
+    .positional('plan', { type: 'string', describe: 'a plan saved with `plan --out FILE`' })
+    .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation' })
+    .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own' })
+    .option('timeout', { type: 'number', default: 300, describe: 'seconds deleted objects may take to be gone' })
+    .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' }),
+  handler: (argv) => exitWith(async () => {
+    const session = await openSession(sessionOptions(argv));
+    const secrets = new PullSecrets();
+    let plan: Plan;
+    if (argv.plan) {
+      plan = loadPlan(String(argv.plan));
+      if (plan.mode !== 'apply') throw new UserError(`${argv.plan} is a ${plan.mode} plan: carry it out with \`npm run ${plan.mode}\``);
+      if (plan.swarm !== session.swarm) throw new UserError(`${argv.plan} is a plan for swarm "${plan.swarm}", the config is of "${session.swarm}"`);
+      await checkFresh(plan, { hub: session.hub, engines: session.engines, secrets });
+    } else {
+      plan = await computePlan(String(argv.dist), {
+        hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, forceConflicts: argv['force-conflicts'] as boolean,
+      });
+    }
+    printPlan(plan, 'text');
+
+    if (!isEmptyPlan(plan) || plan.blockers.length) {
+      if (!(await confirm('Apply this plan?', argv.yes as boolean))) {
+        console.log('Apply cancelled: nothing was changed.');
+        return 1;
+      }
+      const progress = progressFor(process.stdout);
+      try {
+        const result = await executePlan(plan, {
+          hub: session.hub, engines: session.engines, dist: plan.dist, secrets, progress, timeoutSeconds: argv.timeout as number,
+        });
+        console.log(`Apply complete: ${resultLine(result)}.`);
+      } finally {
+        progress.end();
+      }
+    }
+    if (!argv.run) return 0;
+    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig });
+  }),
 };

@@ -1,11 +1,42 @@
-// `swarm destroy`: not built yet (issue 4).
+// `swarm destroy`: takes away everything the swarm made (found by its labels, on the hub and
+// every engine), and nothing it did not: containers first, then objects in reverse order,
+// waiting until they are gone or --timeout, then a report of what is stuck.
 import type { CommandModule } from 'yargs';
+import { computeDestroyPlan } from '../plan/destroy.ts';
+import { executePlan } from '../plan/execute.ts';
+import { progressFor } from '../plan/progress.ts';
+import { PullSecrets } from '../plan/pull-secret.ts';
+import { openSession } from '../plan/session.ts';
+import { isEmptyPlan } from '../plan/types.ts';
+import { confirm, resultLine } from './apply.ts';
+import { exitWith, withConfig } from './options.ts';
+import { printPlan, sessionOptions, withHubTuning } from './plan.ts';
 
 export const destroyCommand: CommandModule = {
   command: 'destroy',
-  describe: '(not yet: issue 4)',
-  handler: () => {
-    console.error('swarm destroy: not yet (issue 4)');
-    process.exitCode = 2;
-  },
+  describe: 'stop the swarm\'s containers and delete its hub objects (only what carries its labels)',
+  builder: (y) => withHubTuning(withConfig(y))
+    .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation' })
+    .option('timeout', { type: 'number', default: 600, describe: 'seconds deleted objects may take to be gone' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the destroy plan as JSON' }),
+  handler: (argv) => exitWith(async () => {
+    const session = await openSession(sessionOptions(argv));
+    const plan = await computeDestroyPlan({ hub: session.hub, engines: session.engines, swarm: session.swarm });
+    printPlan(plan, argv.json ? 'json' : 'text');
+    if (isEmptyPlan(plan)) return 0;
+    if (!(await confirm(`Destroy swarm "${plan.swarm}"?`, argv.yes as boolean))) {
+      console.log('Destroy cancelled: nothing was changed.');
+      return 1;
+    }
+    const progress = progressFor(argv.json ? process.stderr : process.stdout);
+    try {
+      const result = await executePlan(plan, {
+        hub: session.hub, engines: session.engines, dist: null, secrets: new PullSecrets(), progress, timeoutSeconds: argv.timeout as number,
+      });
+      console.log(`Destroy complete: ${resultLine(result)}.`);
+    } finally {
+      progress.end();
+    }
+    return 0;
+  }),
 };
