@@ -1,11 +1,42 @@
-// `swarm images`: not built yet (issue 9).
+// `swarm images` (npm run images): build the image fake hosts run, the one dist/'s launch plans
+// name (see lib/images/). With --check, only say whether it is built and up to date.
 import type { CommandModule } from 'yargs';
+import Docker from 'dockerode';
+import { loadConfigFile } from '../config/load.ts';
+import { buildSwarmImage } from '../images/build.ts';
+import { PULL_POLICIES, type PullPolicy } from '../images/inputs.ts';
+import { swarmImageStatus } from '../images/status.ts';
+import { exitWith } from './options.ts';
 
-export const imagesCommand: CommandModule = {
+interface ImagesArgs {
+  config: string;
+  pull: PullPolicy;
+  push: boolean;
+  force: boolean;
+  check: boolean;
+}
+
+export const imagesCommand: CommandModule<object, ImagesArgs> = {
   command: 'images',
-  describe: '(not yet: issue 9)',
-  handler: () => {
-    console.error('swarm images: not yet (issue 9)');
-    process.exitCode = 2;
-  },
+  describe: 'build the swarm image (upstream agent image + installer/controller binaries + the swarm layer)',
+  builder: (y) => y
+    .option('config', { type: 'string', default: 'swarm.config.ts', describe: 'the swarm config module' })
+    .option('pull', { choices: PULL_POLICIES, default: 'missing' as PullPolicy, describe: 'when to pull the input images' })
+    .option('push', { type: 'boolean', default: true, describe: 'push the image when its reference names a registry' })
+    .option('force', { type: 'boolean', default: false, describe: 'build even when the image is up to date' })
+    .option('check', { type: 'boolean', default: false, describe: 'only check: exit 1 unless the image is built and up to date' }),
+  handler: (argv) => exitWith(async () => {
+    const config = await loadConfigFile(argv.config);
+    const docker = new Docker();
+    if (argv.check) {
+      const status = await swarmImageStatus(docker, config.images);
+      console.log(status.upToDate ? `${status.ref} is up to date` : `${status.ref} needs npm run images:\n${status.reasons.map((r) => `  ${r}`).join('\n')}`);
+      return status.upToDate ? 0 : 1;
+    }
+    const result = await buildSwarmImage(docker, config.images, {
+      pull: argv.pull, push: argv.push, force: argv.force, log: (line) => console.log(line),
+    });
+    console.log(`${result.ref} ${result.built ? 'built' : 'was up to date'} (${result.id})${result.pushedTo ? `, pushed to ${result.pushedTo}` : ''}`);
+    return 0;
+  }),
 };
