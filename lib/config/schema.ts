@@ -156,7 +156,9 @@ export const SwarmConfigSchema = Obj({
     agent: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer-agent:latest'),
     installer: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer:latest'),
     controller: Opt(Type.String({ minLength: 1 }), 'quay.io/edge-infrastructure/assisted-installer-controller:latest'),
-    /** The image fake hosts run (built by `npm run images`); null: `assisted-swarm/agent:latest`. */
+    /** Repository of the image fake hosts run (built by `npm run images`), tagged with a hash of
+     *  its recipe (lib/images/recipe.ts); a reference with a tag is used as is; a registry in it
+     *  makes `npm run images` push. null: `assisted-swarm/agent`. */
     swarm: Opt(OrNull(Type.String({ minLength: 1 })), null),
   }), {}),
   /** Addresses. Groups and pools without a machine network of their own are carved from

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Cluster, FakeHost, Swarm } from './model.ts';
+import { swarmImageRef } from '../images/recipe.ts';
 import { hostOwnerLabels, LABEL, swarmLabels } from './labels.ts';
 
 export interface Mount {
@@ -36,7 +37,6 @@ export interface ContainerSpec {
   extraHosts: string[];
 }
 
-export const DEFAULT_SWARM_IMAGE = 'assisted-swarm/agent:latest';
 export const CONTROLLER_BINARY = '/usr/bin/assisted-installer-controller';
 
 /** The agent's inventory reads hardware through /host (as upstream's inventory container does). */
@@ -46,8 +46,9 @@ export const HARDWARE_MOUNTS: Mount[] = ['/sys/block', '/sys/devices', '/sys/bus
 /** What a fake host may do: all a host's root may, but SYS_RESOURCE, and no seccomp filter. */
 const HOST_PRIVILEGES = { capAdd: ['ALL'], capDrop: ['SYS_RESOURCE'], securityOpt: ['seccomp=unconfined'] };
 
+/** The image `npm run images` builds: tagged with a hash of its recipe (lib/images/recipe.ts). */
 export function swarmImage(swarm: Swarm): string {
-  return swarm.config.images.swarm ?? DEFAULT_SWARM_IMAGE;
+  return swarmImageRef(swarm.config.images);
 }
 
 /** The names the service checks and the installer calls, for one cluster. */
