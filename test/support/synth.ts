@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { validateConfig } from '../../lib/config/load.ts';
 import type { SwarmConfigInput } from '../../lib/config/types.ts';
-import { synthToDir } from '../../lib/constructs/synth.ts';
+import { synthWithPatches } from '../../lib/patches/synth.ts';
 import { expandSwarm } from '../../lib/swarm/expand.ts';
 import type { Swarm } from '../../lib/swarm/model.ts';
 
@@ -16,10 +16,13 @@ export function readDocs(dir: string): Doc[] {
     parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => ({ file, doc: d.toJS() })));
 }
 
-export function synthConfig(input: SwarmConfigInput): { dist: string; swarm: Swarm; hub: Doc[]; launch: Doc[] } {
+/** The repository's patches/, which `npm run synth` applies. */
+export const REPO_PATCHES = new URL('../../patches', import.meta.url).pathname;
+
+export function synthConfig(input: SwarmConfigInput, patchesDir = REPO_PATCHES): { dist: string; swarm: Swarm; hub: Doc[]; launch: Doc[] } {
   const swarm = expandSwarm(validateConfig(input));
   const dist = join(mkdtempSync(join(tmpdir(), 'swarm-synth-')), 'dist');
-  synthToDir(swarm, dist);
+  synthWithPatches(swarm, dist, patchesDir);
   return { dist, swarm, hub: readDocs(join(dist, 'hub')), launch: readDocs(join(dist, 'launch')) };
 }
 
