@@ -55,10 +55,12 @@ const apply = (o: KubernetesObject) =>
   api.patch(o, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
 
 test.after(async () => {
+  const namespaces = created.filter((o) => o.kind === 'Namespace');
   for (const o of created.reverse()) {
-    if (o.kind === 'Namespace') await deleteNamespace(h.kubeConfig, o.metadata!.name!);
-    else await api.delete(o).catch((e) => { if (e.code !== 404) throw e; });
+    if (o.kind !== 'Namespace') await api.delete(o).catch((e) => { if (e.code !== 404) throw e; });
   }
+  // In parallel: each takes the controller-manager a few seconds.
+  await Promise.all(namespaces.map((o) => deleteNamespace(h.kubeConfig, o.metadata!.name!)));
 });
 
 test(`${distDir} has objects`, () => {

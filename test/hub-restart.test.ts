@@ -13,6 +13,7 @@ const env = {
   ASSISTED_SWARM_HUB_APISERVER_PORT: '16444',
   ASSISTED_SWARM_HUB_ETCD_PORT: '23791',
   ASSISTED_SWARM_HUB_ETCD_PEER_PORT: '23801',
+  ASSISTED_SWARM_HUB_KCM_PORT: '10258',
 };
 const crdDir = join(REPO_ROOT, 'lib/constructs/crds');
 const crdNames = readdirSync(crdDir)

@@ -9,14 +9,17 @@ line() {
   local pid state
   pid=$(pid_of "$1") && pid="pid $pid" || pid="not started by up.sh"
   if $2; then state=answering; else state="NOT answering"; rc=1; fi
-  printf '%-15s %-14s %-24s %s\n' "$1" "$state" "($pid)" "$3"
+  printf '%-24s %-14s %-24s %s\n' "$1" "$state" "($pid)" "$3"
 }
 
 echo "hub dir: $HUB_DIR"
 line dockerd docker_ok "unix://$DOCKER_SOCK"
 line etcd etcd_ok "http://127.0.0.1:$ETCD_PORT"
 line kube-apiserver apiserver_ok "https://127.0.0.1:$APISERVER_PORT"
-[[ -x $APISERVER_BIN ]] && echo "binary: $APISERVER_BIN" || echo "binary: not built yet ($APISERVER_BIN)"
+line kube-controller-manager kcm_ok "https://127.0.0.1:$KCM_PORT/healthz"
+for bin in "$APISERVER_BIN" "$KCM_BIN"; do
+  [[ -x $bin ]] && echo "binary: $bin" || echo "binary: not built yet ($bin)"
+done
 if apiserver_ok; then
   # A user agent other than curl's, or the server pretty-prints and the grep below misses.
   crds=$(curl -fsS -A assisted-swarm-status --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \

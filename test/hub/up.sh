@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings up the test hub: a Docker engine, etcd, and a kube-apiserver serving the assisted
-# installer CRDs from lib/constructs/crds/. Idempotent: whatever already runs is kept, so the
+# Brings up the test hub: a Docker engine, etcd, a kube-apiserver serving the assisted
+# installer CRDs from lib/constructs/crds/, and a kube-controller-manager that deletes namespaces
+# and collects garbage as on a real hub. Idempotent: whatever already runs is kept, so the
 # warm path (every `npm test`) only costs a few health checks and a no-op apply of the CRDs.
 # Settings (dir, ports) are in lib.sh. Stop it with down.sh.
 set -euo pipefail
@@ -9,20 +10,6 @@ started_at=$(date +%s%N)
 mkdir -p "$(dirname "$HUB_DIR")"
 take_lock
 mkdir -p "$HUB_DIR"
-
-SUDO=
-[[ $(id -u) == 0 ]] || SUDO=sudo
-
-# Installs Debian packages; updates the package lists only if the first attempt fails.
-apt_install() {
-  log "installing from Debian: $*"
-  local out=$HUB_DIR/apt.log
-  # Waits for the dpkg lock rather than failing when another apt-get runs at the same time.
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y)
-  $SUDO "${apt[@]}" install --no-install-recommends "$@" >"$out" 2>&1 ||
-    { $SUDO "${apt[@]}" update >>"$out" 2>&1 && $SUDO "${apt[@]}" install --no-install-recommends "$@" >>"$out" 2>&1; } ||
-    { tail -n 20 "$out" >&2; die "apt-get install $* failed (log: $out)"; }
-}
 
 ensure_packages() {
   local missing=()
@@ -35,32 +22,6 @@ ensure_packages() {
   if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
 }
 
-# start_daemon NAME CMD...: runs CMD in its own session (so it outlives this script and the
-# test process that called it), detached from our stdio, logging to NAME.log; pid in NAME.pid.
-# 9>&- : the daemon must not inherit the lock, or it would hold it for as long as it runs.
-start_daemon() {
-  local name=$1; shift
-  rm -f "$HUB_DIR/$name.pid"
-  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$HUB_DIR/$name.pid" "$@" \
-    </dev/null >>"$HUB_DIR/$name.log" 2>&1 9>&- &
-  until [[ -s $HUB_DIR/$name.pid ]]; do sleep 0.05; done
-}
-
-# wait_for NAME SECONDS CHECK: waits until CHECK succeeds; fails early if NAME's process died.
-wait_for() {
-  local name=$1 timeout=$2 check=$3 pid deadline
-  pid=$(cat "$HUB_DIR/$name.pid" 2>/dev/null || true)
-  deadline=$((SECONDS + timeout))
-  until $check; do
-    if [[ -n $pid ]] && ! alive "$pid"; then
-      tail -n 30 "$HUB_DIR/$name.log" >&2 || true
-      die "$name exited during start-up (log: $HUB_DIR/$name.log)"
-    fi
-    ((SECONDS < deadline)) || { tail -n 30 "$HUB_DIR/$name.log" >&2 || true; die "$name not ready after ${timeout}s"; }
-    sleep 0.2
-  done
-}
-
 ensure_docker() {
   docker_ok && return
   # Only start dockerd if the one we started earlier is not simply still starting.
@@ -71,21 +32,24 @@ ensure_docker() {
   wait_for dockerd 90 docker_ok
 }
 
-# Builds kube-apiserver once from the wrapper module in test/hub/kube-apiserver through the Go
-# module proxy; the binary is cached outside the repository and reused by every later run.
-ensure_apiserver_binary() {
-  [[ -x $APISERVER_BIN ]] && return
-  command -v go >/dev/null || die "Go >= 1.24 is needed to build kube-apiserver $K8S_VERSION (no 'go' on PATH)"
+# build_binary NAME PATH: builds NAME (kube-apiserver, kube-controller-manager) once from the
+# wrapper module in test/hub/kube through the Go module proxy; the binary is cached outside the
+# repository and reused by every later run.
+build_binary() {
+  local name=$1 bin=$2
+  [[ -x $bin ]] && return
+  command -v go >/dev/null || die "Go >= 1.24 is needed to build $name $K8S_VERSION (no 'go' on PATH)"
   local v; v=$(go env GOVERSION)
   [[ $(printf '%s\n' go1.24 "$v" | sort -V | head -n1) == go1.24 ]] || die "Go >= 1.24 needed, found $v"
   mkdir -p "$CACHE_DIR"
-  log "building kube-apiserver $K8S_VERSION with $v (cold: ~6 min on 2 cores; log: $CACHE_DIR/build.log)"
-  local pkg=k8s.io/component-base/version tmp=$APISERVER_BIN.tmp.$$
-  (cd "$HUB_LIB_DIR/kube-apiserver" &&
+  log "building $name $K8S_VERSION with $v (cold: ~5 min on 2 cores; log: $CACHE_DIR/build.log)"
+  local pkg=k8s.io/component-base/version tmp=$bin.tmp.$$
+  (cd "$HUB_LIB_DIR/kube" &&
     GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$tmp" \
-      -ldflags "-s -w -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=34 -X $pkg.gitTreeState=clean" .
-  ) >"$CACHE_DIR/build.log" 2>&1 || { tail -n 30 "$CACHE_DIR/build.log" >&2; rm -f "$tmp"; die "kube-apiserver build failed"; }
-  mv -f "$tmp" "$APISERVER_BIN"
+      -ldflags "-s -w -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=34 -X $pkg.gitTreeState=clean" \
+      "./$name"
+  ) >"$CACHE_DIR/build.log" 2>&1 || { tail -n 30 "$CACHE_DIR/build.log" >&2; rm -f "$tmp"; die "$name build failed"; }
+  mv -f "$tmp" "$bin"
 }
 
 # leaf NAME SUBJECT EXTENSIONS: a P-256 key and a certificate for it signed by the hub's CA.
@@ -93,25 +57,32 @@ leaf() {
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/$1.key" -subj "$2" 2>/dev/null |
     openssl x509 -req -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -set_serial "0x$(openssl rand -hex 8)" -days 3650 \
       -out "$PKI/$1.crt" -extfile <(printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n%s\n' "$3") 2>/dev/null
+  chmod 600 "$PKI/$1.key"
 }
 
-# A fresh CA per hub data dir: a serving cert for loopback, the service-account key pair, and
-# an admin client cert in system:masters (full rights under RBAC).
+# A fresh CA per hub data dir: a serving cert for loopback, the service-account key pair, an
+# admin client cert in system:masters (full rights under RBAC), and the controller-manager's
+# client cert (its user has the bootstrap role system:kube-controller-manager).
 ensure_certs() {
-  [[ -s $PKI/admin.crt ]] && return
-  rm -rf "$PKI" && mkdir -p "$PKI"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=assisted-swarm-hub-ca \
-    -addext keyUsage=critical,keyCertSign,cRLSign -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
-  leaf apiserver /CN=kube-apiserver $'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
-  leaf admin "/O=system:masters/CN=assisted-swarm-admin" extendedKeyUsage=clientAuth
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
-  openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
-  chmod 600 "$PKI"/*.key
+  if [[ ! -s $PKI/admin.crt ]]; then
+    rm -rf "$PKI" && mkdir -p "$PKI"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=assisted-swarm-hub-ca \
+      -addext keyUsage=critical,keyCertSign,cRLSign -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
+    leaf apiserver /CN=kube-apiserver $'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost'
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
+    openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+    chmod 600 "$PKI"/*.key
+    leaf admin "/O=system:masters/CN=assisted-swarm-admin" extendedKeyUsage=clientAuth
+  fi
+  # Checked on its own: hub dirs made before the controller-manager joined the hub lack it.
+  [[ -s $PKI/kube-controller-manager.crt ]] ||
+    leaf kube-controller-manager /CN=system:kube-controller-manager extendedKeyUsage=clientAuth
 }
 
-write_kubeconfig() {
+# kubeconfig FILE USER: a kubeconfig (mode 600) for the client cert pki/USER.{crt,key}.
+kubeconfig() {
   local b64='base64 -w0'
-  cat >"$HUB_DIR/kubeconfig.tmp" <<EOF
+  cat >"$1.tmp" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -120,23 +91,16 @@ clusters:
     server: https://127.0.0.1:$APISERVER_PORT
     certificate-authority-data: $($b64 "$PKI/ca.crt")
 users:
-- name: assisted-swarm-admin
+- name: $2
   user:
-    client-certificate-data: $($b64 "$PKI/admin.crt")
-    client-key-data: $($b64 "$PKI/admin.key")
+    client-certificate-data: $($b64 "$PKI/$2.crt")
+    client-key-data: $($b64 "$PKI/$2.key")
 contexts:
 - name: assisted-swarm-hub
-  context: {cluster: assisted-swarm-hub, user: assisted-swarm-admin}
+  context: {cluster: assisted-swarm-hub, user: $2}
 current-context: assisted-swarm-hub
 EOF
-  chmod 600 "$HUB_DIR/kubeconfig.tmp" && mv -f "$HUB_DIR/kubeconfig.tmp" "$HUB_DIR/kubeconfig"
-  cat >"$HUB_DIR/env" <<EOF
-# Written by test/hub/up.sh: KEY=value lines, no quoting (source with: set -a; . $HUB_DIR/env; set +a)
-KUBECONFIG=$HUB_DIR/kubeconfig
-DOCKER_HOST=unix://$DOCKER_SOCK
-ASSISTED_SWARM_HUB_DIR=$HUB_DIR
-ASSISTED_SWARM_HUB_SERVER=https://127.0.0.1:$APISERVER_PORT
-EOF
+  chmod 600 "$1.tmp" && mv -f "$1.tmp" "$1"
 }
 
 ensure_etcd() {
@@ -170,14 +134,36 @@ ensure_apiserver() {
   wait_for kube-apiserver 120 apiserver_ok
 }
 
+# Only the controllers a hub of custom resources needs: namespace (empties and removes a deleted
+# namespace), garbagecollector (ownerReferences) and serviceaccount-token (token Secrets; cheap).
+# Each runs as a service account of its own, as on a real hub (RBAC bootstrap roles).
+ensure_kcm() {
+  kcm_ok && return
+  if ! pid_of kube-controller-manager >/dev/null; then
+    log "starting kube-controller-manager on 127.0.0.1:$KCM_PORT"
+    start_daemon kube-controller-manager "$KCM_BIN" \
+      --kubeconfig="$HUB_DIR/kube-controller-manager.kubeconfig" \
+      --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
+      --controllers=namespace,garbagecollector,serviceaccount-token \
+      --use-service-account-credentials=true \
+      --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+      --leader-elect=false --profiling=false
+  fi
+  wait_for kube-controller-manager 60 kcm_ok
+}
+
 ensure_packages
 ensure_docker
-ensure_apiserver_binary
+build_binary kube-apiserver "$APISERVER_BIN"
+build_binary kube-controller-manager "$KCM_BIN"
 ensure_certs
-write_kubeconfig
+kubeconfig "$HUB_DIR/kubeconfig" admin
+kubeconfig "$HUB_DIR/kube-controller-manager.kubeconfig" kube-controller-manager
 ensure_etcd
 ensure_apiserver
+ensure_kcm
 node "$HUB_LIB_DIR/crds.mjs" "https://127.0.0.1:$APISERVER_PORT" "$PKI" "$REPO_ROOT/lib/constructs/crds"
+write_env
 
 ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
 echo "hub: up in ${ms} ms: kube-apiserver https://127.0.0.1:$APISERVER_PORT, docker unix://$DOCKER_SOCK"

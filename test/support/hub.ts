@@ -1,5 +1,6 @@
 // Test access to the hub of test/hub/up.sh: a real kube-apiserver serving the assisted
-// installer CRDs, and a real Docker engine. Every test file runs in its own process and calls
+// installer CRDs, a kube-controller-manager (namespace deletion, garbage collection), and a
+// real Docker engine. Every test file runs in its own process and calls
 // hub(); up.sh is idempotent and cheap when the hub is already up, so "once per test run" is
 // simply "once per process".
 import { execFile } from 'node:child_process';
@@ -27,11 +28,15 @@ export interface Hub {
 /** Settings for a hub other than the shared one, e.g. { ASSISTED_SWARM_HUB_DIR, ..._PORT }. */
 export type HubEnv = Record<string, string>;
 
-/** Runs test/hub/<script>.sh. Its output is returned, and shown in the error if it fails. */
-export function runHubScript(script: 'up' | 'down' | 'status', env: HubEnv = {}): Promise<string> {
+/** Runs test/hub/<script>.sh ARGS. Its output is returned, and shown in the error if it fails. */
+export function runHubScript(
+  script: 'up' | 'down' | 'status' | 'service',
+  env: HubEnv = {},
+  args: string[] = [],
+): Promise<string> {
   const path = join(REPO_ROOT, 'test/hub', `${script}.sh`);
   return new Promise((resolve, reject) => {
-    execFile('bash', [path], { env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+    execFile('bash', [path, ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${script}.sh failed: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr),
     );
   });
@@ -47,9 +52,9 @@ export function readEnvFile(path: string): Record<string, string> {
   return env;
 }
 
-/** Brings up the hub that env describes (if it is not up) and connects to it. */
-export async function connect(env: HubEnv = {}): Promise<Hub> {
-  const out = await runHubScript('up', env);
+/** Brings up the hub that env describes (if it is not up) and connects to it; args go to up.sh. */
+export async function connect(env: HubEnv = {}, args: string[] = []): Promise<Hub> {
+  const out = await runHubScript('up', env, args);
   const envFile = /^hub: env file\s+(\S+)$/m.exec(out)?.[1];
   if (!envFile) throw new Error(`up.sh did not say where its env file is:\n${out}`);
   const vars = readEnvFile(envFile);
@@ -68,19 +73,49 @@ export function hub(): Promise<Hub> {
 const suffix = () => randomBytes(4).toString('hex');
 
 /**
- * Deletes a namespace for good. The hub runs no kube-controller-manager, so nothing would empty
- * a terminating namespace and it would stay Terminating; clearing its finalizers lets it go at
- * once. Objects still inside stay in etcd unseen, which is harmless for never-reused names.
+ * Polls `check` until it returns something other than undefined, and returns that. Gives up with
+ * an error after `seconds`, showing what `describe` says then: a bound against hanging, not a
+ * measure (the hub's controllers and the service usually take a few seconds).
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  describe: () => Promise<unknown> = async () => '',
+  seconds = 120,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${seconds}s; ${JSON.stringify(await describe())}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Polls `read` until it fails with 404 Not Found (what it reads is gone); other errors are thrown. */
+export async function waitUntilGone(what: string, read: () => Promise<unknown>, seconds = 120): Promise<void> {
+  let last: unknown;
+  const gone = () =>
+    read().then(
+      (found) => void (last = found),
+      (e: { code?: number }) => (e.code === 404 ? true : Promise.reject(e)),
+    );
+  await waitFor(`${what} gone`, gone, async () => last, seconds);
+}
+
+/**
+ * Deletes a namespace and waits until it is gone: the hub's kube-controller-manager empties it
+ * (every object in it, custom resources too) and then removes it, as on a real hub.
  */
 export async function deleteNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   try {
     await core.deleteNamespace({ name });
-    const ns = await core.readNamespace({ name });
-    await core.replaceNamespaceFinalize({ name, body: { ...ns, spec: { finalizers: [] } } });
   } catch (e) {
     if ((e as { code?: number }).code !== 404) throw e;
   }
+  // On a timeout the error shows the namespace's status: its conditions say what is left.
+  await waitUntilGone(`namespace ${name}`, () => core.readNamespace({ name }).then((ns) => ns.status));
 }
 
 /** Creates a namespace of its own for a test: `<prefix>-<random>`, labeled as a test's. */
