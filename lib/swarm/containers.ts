@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Cluster, FakeHost, Swarm } from './model.ts';
 import { swarmImageRef } from '../images/recipe.ts';
+import { CONTROLLER_BINARY } from '../images/layer.ts';
 import { hostOwnerLabels, LABEL, swarmLabels } from './labels.ts';
 
 export interface Mount {
@@ -37,7 +38,8 @@ export interface ContainerSpec {
   extraHosts: string[];
 }
 
-export const CONTROLLER_BINARY = '/usr/bin/assisted-installer-controller';
+/** Where the swarm image has upstream's controller binary (copied from the controller image). */
+export { CONTROLLER_BINARY };
 
 /** The agent's inventory reads hardware through /host (as upstream's inventory container does). */
 export const HARDWARE_MOUNTS: Mount[] = ['/sys/block', '/sys/devices', '/sys/bus', '/sys/class', '/run/udev', '/dev/disk']
