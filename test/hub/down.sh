@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Stops what up.sh started,, by the pids it recorded, and removes the hub's data dir so the
-# next up.sh starts clean. A dockerd that up.sh did not start (no dockerd.pid) is left alone.
+# Stops what up.sh started, by the pids it recorded (the service container by its name), and
+# removes the hub's data dir so the next up.sh starts clean. A dockerd that up.sh did not start
+# (no dockerd.pid) is left alone.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 [[ -d $(dirname "$HUB_DIR") ]] || exit 0
 take_lock
 
-# Reverse start order: the API server never runs without its etcd.
+# Reverse start order: the service before its database, the API server before its etcd.
+stop_service
 stop kube-controller-manager
 stop kube-apiserver
 stop etcd

@@ -1,4 +1,4 @@
-# Settings and helpers shared by up.sh, down.sh and status.sh (sourced, not run).
+# Settings and helpers shared by up.sh, down.sh, status.sh and service.sh (sourced, not run).
 # Every setting can be overridden from the environment, e.g. to run a second hub beside the first.
 
 HUB_DIR=${ASSISTED_SWARM_HUB_DIR:-/tmp/assisted-swarm-hub}
@@ -105,13 +105,16 @@ apiserver_ok() {
 # Its serving certificate is self-signed (made at start), hence -k; /healthz needs no client cert.
 kcm_ok() { curl -fsSk --max-time 2 "https://127.0.0.1:$KCM_PORT/healthz" >/dev/null 2>&1; }
 
-# The env file for tests and shells.
+# The env file for tests and shells; it names the service's URL only while the service runs.
 write_env() {
   cat >"$HUB_DIR/env" <<EOF
-# Written by test/hub/up.sh: KEY=value lines, no quoting (source with: set -a; . $HUB_DIR/env; set +a)
+# Written by test/hub/up.sh and service.sh: KEY=value lines, no quoting (source with: set -a; . $HUB_DIR/env; set +a)
 KUBECONFIG=$HUB_DIR/kubeconfig
 DOCKER_HOST=unix://$DOCKER_SOCK
 ASSISTED_SWARM_HUB_DIR=$HUB_DIR
 ASSISTED_SWARM_HUB_SERVER=https://127.0.0.1:$APISERVER_PORT
 EOF
+  if service_running; then echo "ASSISTED_SWARM_HUB_SERVICE_URL=$SERVICE_URL" >>"$HUB_DIR/env"; fi
 }
+
+source "$HUB_LIB_DIR/service/lib.sh"

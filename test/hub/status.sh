@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Says what of the test hub is running. Exit status 0 only if everything answers.
+# Says what of the test hub is running. Exit status 0 only if everything answers; PostgreSQL and
+# assisted-service (up.sh --with-service) count only if they were started.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 rc=0
@@ -17,6 +18,16 @@ line dockerd docker_ok "unix://$DOCKER_SOCK"
 line etcd etcd_ok "http://127.0.0.1:$ETCD_PORT"
 line kube-apiserver apiserver_ok "https://127.0.0.1:$APISERVER_PORT"
 line kube-controller-manager kcm_ok "https://127.0.0.1:$KCM_PORT/healthz"
+if [[ -d $PG_DIR ]]; then line postgres postgres_ok "127.0.0.1:$PG_PORT, database $PG_DB, user $PG_USER"; fi
+if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
+  if service_ok; then state=ready; else state="NOT ready"; rc=1; fi
+  printf '%-24s %-14s %-24s %s\n' assisted-service "$state" "(container)" "$SERVICE_URL/ready"
+  docker inspect -f '  container {{.Name}}: {{.State.Status}} since {{.State.StartedAt}}, image {{.Config.Image}}' "$SERVICE_CONTAINER"
+  echo "  base image: $SERVICE_IMAGE; AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env" 2>/dev/null)"
+  echo "  logs: docker logs $SERVICE_CONTAINER"
+else
+  echo "assisted-service         not running (npm run hub:up -- --with-service)"
+fi
 for bin in "$APISERVER_BIN" "$KCM_BIN"; do
   [[ -x $bin ]] && echo "binary: $bin" || echo "binary: not built yet ($bin)"
 done

@@ -3,9 +3,17 @@
 # installer CRDs from lib/constructs/crds/, and a kube-controller-manager that deletes namespaces
 # and collects garbage as on a real hub. Idempotent: whatever already runs is kept, so the
 # warm path (every `npm test`) only costs a few health checks and a no-op apply of the CRDs.
-# Settings (dir, ports) are in lib.sh. Stop it with down.sh.
+# With --with-service (or ASSISTED_SWARM_HUB_WITH_SERVICE=1) also PostgreSQL and assisted-service
+# (service/lib.sh). Settings (dir, ports) are in lib.sh. Stop it with down.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+with_service=${ASSISTED_SWARM_HUB_WITH_SERVICE:-0}
+for arg in "$@"; do
+  case $arg in
+    --with-service) with_service=1 ;;
+    *) die "unknown argument '$arg' (usage: up.sh [--with-service])" ;;
+  esac
+done
 started_at=$(date +%s%N)
 mkdir -p "$(dirname "$HUB_DIR")"
 take_lock
@@ -163,9 +171,15 @@ ensure_etcd
 ensure_apiserver
 ensure_kcm
 node "$HUB_LIB_DIR/crds.mjs" "https://127.0.0.1:$APISERVER_PORT" "$PKI" "$REPO_ROOT/lib/constructs/crds"
+# The plain hub is complete here: should the service fail to start, the hub stays up as it is.
 write_env
+if ((with_service)); then
+  ensure_service
+  write_env
+fi
 
 ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
 echo "hub: up in ${ms} ms: kube-apiserver https://127.0.0.1:$APISERVER_PORT, docker unix://$DOCKER_SOCK"
+if service_running; then echo "hub: assisted-service $SERVICE_URL"; fi
 echo "hub: kubeconfig $HUB_DIR/kubeconfig"
 echo "hub: env file   $HUB_DIR/env"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test hub's assisted-service (started by `up.sh --with-service`; see service/lib.sh).
+#   service.sh restart   re-reads its settings (the ConfigMap that the AgentServiceConfig `agent`
+#                        annotation names, the ClusterImageSets) and starts a new container, as
+#                        the operator's rollout would; starts PostgreSQL too if it is not up
+#   service.sh stop      removes the service container and stops PostgreSQL; the hub stays up
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+case ${1:-} in
+  restart | stop) ;;
+  *) die "usage: service.sh restart|stop" ;;
+esac
+apiserver_ok || die "the hub is not up (npm run hub:up)"
+take_lock
+if [[ $1 == restart ]]; then
+  ensure_service restart
+else
+  stop_service
+fi
+write_env

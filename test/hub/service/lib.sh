@@ -1,0 +1,152 @@
+# The test hub's optional half (up.sh --with-service, service.sh): PostgreSQL on loopback and
+# assisted-service from its image, in kube-api mode against the hub. Sourced by ../lib.sh.
+
+SERVICE_IMAGE=${ASSISTED_SWARM_SERVICE_IMAGE:-quay.io/edge-infrastructure/assisted-service:latest}
+SERVICE_AUTH=${ASSISTED_SWARM_SERVICE_AUTH:-none} # none | local; the swarm's ConfigMap may override it
+SERVICE_PORT=${ASSISTED_SWARM_HUB_SERVICE_PORT:-8090}
+SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
+# Never fetched (no image service runs); the service only renders it into InfraEnv URLs.
+IMAGE_SERVICE_URL=http://127.0.0.1:${ASSISTED_SWARM_HUB_IMAGE_SERVICE_PORT:-8888}
+# Release images the service knows without asking oc, besides the ClusterImageSets on the hub.
+RELEASE_IMAGES_LIST=${ASSISTED_SWARM_SERVICE_RELEASE_IMAGES:-quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64}
+SERVICE_NAMESPACE=assisted-installer # the operator's namespace: swarm.config.ts hub.serviceNamespace
+SERVICE_DIR=$HUB_DIR/service
+SERVICE_CONTAINER=$(basename "$HUB_DIR")-service
+SERVICE_LAYER_REPO=assisted-swarm-hub/assisted-service
+PG_PORT=${ASSISTED_SWARM_HUB_POSTGRES_PORT:-15432}
+PG_DIR=$HUB_DIR/postgres
+PG_USER=admin
+PG_DB=installer
+SERVICE_LIB_DIR=$HUB_LIB_DIR/service
+
+# The newest PostgreSQL of Debian's packages (postgresql-15 on Debian 12).
+pg_bin() { local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1) && [[ -n $d ]] && echo "$d"; }
+# psql ARGS...: a real connection over TCP on loopback, as the service makes one.
+pg_psql() { PGPASSWORD=$(<"$PG_DIR/password") "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -X -q "$@"; }
+postgres_ok() { [[ -s $PG_DIR/password ]] && [[ $(pg_psql -d postgres -Atc 'select 1' 2>/dev/null) == 1 ]]; }
+
+service_running() { [[ $(docker inspect -f '{{.State.Running}}' "$SERVICE_CONTAINER" 2>/dev/null) == true ]]; }
+service_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVICE_URL/ready" 2>/dev/null) == 200 ]]; }
+
+# PostgreSQL refuses to run as root; root runs it as Debian's postgres user.
+AS_PG_USER=()
+[[ $(id -u) != 0 ]] || AS_PG_USER=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+
+ensure_postgres() {
+  [[ -n $(pg_bin) ]] || apt_install postgresql
+  postgres_ok && return
+  if ! pid_of postgres >/dev/null; then
+    if [[ ! -s $PG_DIR/data/PG_VERSION ]]; then
+      log "creating a PostgreSQL cluster in $PG_DIR/data"
+      rm -rf "$PG_DIR" && mkdir -p "$PG_DIR/data"
+      (umask 077 && openssl rand -hex 16 >"$PG_DIR/password")
+      [[ $(id -u) != 0 ]] || chown postgres: "$PG_DIR/data" "$PG_DIR/password"
+      (cd / && "${AS_PG_USER[@]}" "$(pg_bin)/initdb" -D "$PG_DIR/data" -U "$PG_USER" --pwfile="$PG_DIR/password" \
+        --auth-host=scram-sha-256 --auth-local=reject -E UTF8 --locale=C.UTF-8) >"$HUB_DIR/initdb.log" 2>&1 ||
+        { tail -n 20 "$HUB_DIR/initdb.log" >&2; die "initdb failed (log: $HUB_DIR/initdb.log)"; }
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    # No unix socket: loopback TCP only. max_connections above the service's pool of 90.
+    start_daemon postgres "${AS_PG_USER[@]}" "$(pg_bin)/postgres" -D "$PG_DIR/data" -c listen_addresses=127.0.0.1 \
+      -p "$PG_PORT" -c unix_socket_directories= -c max_connections=150
+  fi
+  wait_for postgres 60 postgres_ok
+  [[ $(pg_psql -d postgres -Atc "select 1 from pg_database where datname = '$PG_DB'") == 1 ]] ||
+    pg_psql -d postgres -c "create database $PG_DB"
+}
+
+# A P-256 key pair for AUTH_TYPE=local (the service signs and checks agent tokens with it),
+# made once per hub dir; it stays there, mode 600, and is never printed.
+ensure_ec_keys() {
+  [[ -s $SERVICE_DIR/ec-public-key.pem ]] && return
+  (umask 077 &&
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$SERVICE_DIR/ec-private-key.pem" 2>/dev/null &&
+    openssl pkey -in "$SERVICE_DIR/ec-private-key.pem" -pubout -out "$SERVICE_DIR/ec-public-key.pem")
+}
+
+# Prints the tag of our layer on the configured image, building it if missing. The tag is
+# derived from the base image's id and the layer's content, so a new base or a changed oc
+# placeholder gives a new tag, and an unchanged one is reused.
+service_layer_image() {
+  local base ctx tag
+  if ! base=$(docker image inspect -f '{{.Id}}' "$SERVICE_IMAGE" 2>/dev/null); then
+    die "the assisted-service image '$SERVICE_IMAGE' is not in the local Docker engine. Provide it:
+    pull it:                       docker pull $SERVICE_IMAGE
+    or load it from an archive:    docker load -i <archive.tar>
+    or use another local image:    ASSISTED_SWARM_SERVICE_IMAGE=<image> npm run hub:up -- --with-service"
+  fi
+  ctx=$SERVICE_DIR/layer && rm -rf "$ctx" && mkdir -p "$ctx"
+  cp "$SERVICE_LIB_DIR/Dockerfile" "$SERVICE_LIB_DIR/oc" "$ctx/" && chmod 755 "$ctx/oc"
+  printf %s "$SERVICE_NAMESPACE" >"$ctx/namespace"
+  tag=$SERVICE_LAYER_REPO:$( (echo "$base"; cd "$ctx" && sha256sum Dockerfile oc namespace) | sha256sum | cut -c1-16)
+  if ! docker image inspect "$tag" >/dev/null 2>&1; then
+    log "building $tag: $SERVICE_IMAGE with the oc placeholder and the namespace file"
+    DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$base" -t "$tag" "$ctx" >"$SERVICE_DIR/build.log" 2>&1 ||
+      { cat "$SERVICE_DIR/build.log" >&2; die "building $tag failed"; }
+  fi
+  echo "$tag"
+}
+
+# Writes the service's env file (service/config.mjs; it also creates what the service needs on
+# the hub). Re-read at every (re)start, as the operator's rollout would.
+write_service_env() {
+  env HUB_SERVER="https://127.0.0.1:$APISERVER_PORT" PKI="$PKI" ENV_FILE="$SERVICE_DIR/env" \
+    SERVICE_URL="$SERVICE_URL" IMAGE_SERVICE_URL="$IMAGE_SERVICE_URL" SERVICE_AUTH="$SERVICE_AUTH" \
+    SERVICE_NAMESPACE="$SERVICE_NAMESPACE" RELEASE_IMAGES_LIST="$RELEASE_IMAGES_LIST" \
+    DB_PORT="$PG_PORT" DB_USER="$PG_USER" DB_NAME="$PG_DB" DB_PASSWORD_FILE="$PG_DIR/password" \
+    node "$SERVICE_LIB_DIR/config.mjs"
+}
+
+# ensure_service [restart]: PostgreSQL, then the service container, kept if it runs with the same
+# image and settings (else, or with "restart", made anew), then waits until /ready answers 200.
+ensure_service() {
+  local image hash
+  ensure_postgres
+  image=$(service_layer_image)
+  mkdir -p "$SERVICE_DIR/data"
+  ensure_ec_keys
+  write_service_env
+  # The service runs as its image's user 1001 (group 0): it must read its kubeconfig, own /data.
+  cp "$HUB_DIR/kubeconfig" "$SERVICE_DIR/kubeconfig"
+  $SUDO chown 1001:0 "$SERVICE_DIR/kubeconfig" "$SERVICE_DIR/data"
+  hash=$( (echo "$image $SERVICE_PORT"; cat "$SERVICE_DIR/env") | sha256sum | cut -c1-16)
+  if [[ ${1:-} != restart ]] && service_running &&
+    [[ $(docker inspect -f '{{index .Config.Labels "assisted-swarm.io/hub-service-config"}}' "$SERVICE_CONTAINER") == "$hash" ]]; then
+    log "assisted-service already running ($SERVICE_CONTAINER)"
+  else
+    stop_service_container
+    log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env")) on $SERVICE_URL"
+    # The EC keys pass by name from this process's environment: never on a command line.
+    EC_PUBLIC_KEY_PEM=$(<"$SERVICE_DIR/ec-public-key.pem") EC_PRIVATE_KEY_PEM=$(<"$SERVICE_DIR/ec-private-key.pem") \
+      docker run -d --name "$SERVICE_CONTAINER" --network host \
+      --label "assisted-swarm.io/hub-service=$HUB_DIR" --label "assisted-swarm.io/hub-service-config=$hash" \
+      --env-file "$SERVICE_DIR/env" -e EC_PUBLIC_KEY_PEM -e EC_PRIVATE_KEY_PEM \
+      -e KUBECONFIG=/etc/assisted-swarm-hub/kubeconfig -v "$SERVICE_DIR/kubeconfig:/etc/assisted-swarm-hub/kubeconfig:ro" \
+      -v "$SERVICE_DIR/data:/data" --log-opt max-size=100m \
+      "$image" /assisted-service --port "$SERVICE_PORT" >/dev/null
+  fi
+  local deadline=$((SECONDS + 300))
+  until service_ok; do
+    if ! service_running || ((SECONDS >= deadline)); then
+      docker logs --tail 30 "$SERVICE_CONTAINER" >&2 2>&1 || true
+      die "assisted-service not ready at $SERVICE_URL/ready (logs: docker logs $SERVICE_CONTAINER)"
+    fi
+    sleep 1
+  done
+  log "assisted-service ready at $SERVICE_URL"
+}
+
+# Removes the service container by its name, if there is one.
+stop_service_container() {
+  docker_ok || return 0
+  if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
+    log "removing container $SERVICE_CONTAINER"
+    docker rm -f "$SERVICE_CONTAINER" >/dev/null
+  fi
+}
+
+# The service container, then PostgreSQL (INT: its fast shutdown, which ends open sessions).
+stop_service() {
+  stop_service_container
+  stop postgres INT
+}
