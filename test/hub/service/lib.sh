@@ -27,6 +27,10 @@ postgres_ok() { [[ -s $PG_DIR/password ]] && [[ $(pg_psql -d postgres -Atc 'sele
 
 service_running() { [[ $(docker inspect -f '{{.State.Running}}' "$SERVICE_CONTAINER" 2>/dev/null) == true ]]; }
 service_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVICE_URL/ready" 2>/dev/null) == 200 ]]; }
+# /ready answers before the kube-api controllers run: they wait for the leader lease.
+service_leading() { docker logs "$SERVICE_CONTAINER" 2>&1 | grep -q 'successfully acquired lease'; }
+# controller-runtime's lease of the service (its LeaderElectionID), in its namespace.
+SERVICE_LEASE=apis/coordination.k8s.io/v1/namespaces/$SERVICE_NAMESPACE/leases/77190dcb.agent-install.openshift.io
 
 # PostgreSQL refuses to run as root; root runs it as Debian's postgres user.
 AS_PG_USER=()
@@ -98,7 +102,8 @@ write_service_env() {
 }
 
 # ensure_service [restart]: PostgreSQL, then the service container, kept if it runs with the same
-# image and settings (else, or with "restart", made anew), then waits until /ready answers 200.
+# image and settings (else, or with "restart", made anew), then waits until /ready answers 200
+# and its controllers lead.
 ensure_service() {
   local image hash
   ensure_postgres
@@ -115,6 +120,10 @@ ensure_service() {
     log "assisted-service already running ($SERVICE_CONTAINER)"
   else
     stop_service_container
+    # The removed container's lease would hold off the new one's controllers for up to 15 s;
+    # dropped as a graceful release would (the lease is free: its holder is gone).
+    curl -fsS -o /dev/null -X DELETE --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+      "https://127.0.0.1:$APISERVER_PORT/$SERVICE_LEASE" 2>/dev/null || true
     log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env")) on $SERVICE_URL"
     # The EC keys pass by name from this process's environment: never on a command line.
     EC_PUBLIC_KEY_PEM=$(<"$SERVICE_DIR/ec-public-key.pem") EC_PRIVATE_KEY_PEM=$(<"$SERVICE_DIR/ec-private-key.pem") \
@@ -126,10 +135,10 @@ ensure_service() {
       "$image" /assisted-service --port "$SERVICE_PORT" >/dev/null
   fi
   local deadline=$((SECONDS + 300))
-  until service_ok; do
+  until service_ok && service_leading; do
     if ! service_running || ((SECONDS >= deadline)); then
       docker logs --tail 30 "$SERVICE_CONTAINER" >&2 2>&1 || true
-      die "assisted-service not ready at $SERVICE_URL/ready (logs: docker logs $SERVICE_CONTAINER)"
+      die "assisted-service not ready at $SERVICE_URL/ready, or its controllers not leading (logs: docker logs $SERVICE_CONTAINER)"
     fi
     sleep 1
   done
