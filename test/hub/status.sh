@@ -18,7 +18,11 @@ line dockerd docker_ok "unix://$DOCKER_SOCK"
 line etcd etcd_ok "http://127.0.0.1:$ETCD_PORT"
 line kube-apiserver apiserver_ok "https://127.0.0.1:$APISERVER_PORT"
 line kube-controller-manager kcm_ok "https://127.0.0.1:$KCM_PORT/healthz"
-if [[ -d $PG_DIR ]]; then line postgres postgres_ok "127.0.0.1:$PG_PORT, database $PG_DB, user $PG_USER"; fi
+if pid_of postgres >/dev/null || postgres_ok; then
+  line postgres postgres_ok "127.0.0.1:$PG_PORT, database $PG_DB, user $PG_USER"
+else
+  echo "postgres                 not running (npm run hub:up -- --with-service)"
+fi
 if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
   if service_ok; then state=ready; else state="NOT ready"; rc=1; fi
   printf '%-24s %-14s %-24s %s\n' assisted-service "$state" "(container)" "$SERVICE_URL/ready"
