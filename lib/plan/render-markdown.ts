@@ -1,7 +1,7 @@
 // A plan as Markdown for a pull-request comment: the summary first, deletions in a caution
 // box, updates with their field trees as `diff` blocks, creates folded away, provenance last.
 // GitHub cuts comments at 65,536 characters, so long lists are cut with a count.
-import { containerLine, fieldTree, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+import { containerLine, fieldDiffLines, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface MarkdownOptions {
@@ -18,13 +18,7 @@ function diffBlock(c: ObjectChange): string[] {
   const lines = ['```diff'];
   for (const note of c.notes ?? []) lines.push(`# ${note}`);
   for (const conflict of c.conflicts ?? []) lines.push(`! ${conflict.field} is owned by "${conflict.manager}"`);
-  for (const line of fieldTree(c.fields ?? [])) {
-    const indent = '  '.repeat(line.depth);
-    // A change reads best in a diff block as the old line and the new one.
-    if (line.op === 'change' && line.before !== undefined) lines.push(`- ${indent}${line.before}`, `+ ${indent}${line.after}`);
-    else lines.push(`${line.op === 'add' ? '+' : line.op === 'remove' ? '-' : line.op ? '!' : ' '} ${indent}${line.text}`);
-  }
-  lines.push('```');
+  lines.push(...fieldDiffLines(c.fields ?? []), '```');
   return lines;
 }
 

@@ -54,6 +54,20 @@ export function fieldTree(fields: FieldChange[]): TreeLine[] {
   return lines;
 }
 
+/** The field tree as indented text lines, each changed leaf behind `sign(op)` ("+ ", "- ", "~ "). */
+export function fieldTreeLines(fields: FieldChange[], sign: (op: FieldChange['op']) => string): string[] {
+  return fieldTree(fields).map((line) => `${'  '.repeat(line.depth)}${line.op ? sign(line.op) : ''}${line.text}`);
+}
+
+/** The field tree as the body of a Markdown `diff` block: a change as its old line and its new one. */
+export function fieldDiffLines(fields: FieldChange[]): string[] {
+  return fieldTree(fields).flatMap((line) => {
+    const indent = '  '.repeat(line.depth);
+    if (line.op === 'change' && line.before !== undefined) return [`- ${indent}${line.before}`, `+ ${indent}${line.after}`];
+    return [`${line.op === 'add' ? '+' : line.op === 'remove' ? '-' : line.op ? '!' : ' '} ${indent}${line.text}`];
+  });
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "Plan: 12 to create, 1 to update, 0 to delete; 40 containers to start" (+ replace/stop when any). */

@@ -1,7 +1,7 @@
 // A plan as terminal text, terraform-like: one line per object ([+] create, [~] update with its
 // field tree, [-] delete), the containers, warnings, blockers, deletions again in a block of
 // their own so they can't be missed, and the summary line last.
-import { containerLine, fieldTree, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+import { containerLine, fieldTreeLines, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface TextOptions {
@@ -31,10 +31,8 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     const lines = [`  ${mark[c.action]} ${c.action === 'delete' ? paint('red', c.key) : c.key}`];
     for (const note of c.notes ?? []) lines.push(`      # ${note}`);
     for (const conflict of c.conflicts ?? []) lines.push(`      ! ${conflict.field} is owned by "${conflict.manager}"`);
-    for (const line of fieldTree(c.fields ?? [])) {
-      const sign = line.op === 'add' ? paint('green', '+ ') : line.op === 'remove' ? paint('red', '- ') : line.op ? paint('yellow', '~ ') : '';
-      lines.push(`      ${'  '.repeat(line.depth)}${sign}${line.text}`);
-    }
+    const sign = (op: string) => (op === 'add' ? paint('green', '+ ') : op === 'remove' ? paint('red', '- ') : paint('yellow', '~ '));
+    for (const line of fieldTreeLines(c.fields ?? [], sign)) lines.push(`      ${line}`);
     return lines;
   };
 
