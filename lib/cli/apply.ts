@@ -56,10 +56,10 @@ export const applyCommand: CommandModule = {
       plan = loadPlan(String(argv.plan));
       if (plan.mode !== 'apply') throw new UserError(`${argv.plan} is a ${plan.mode} plan: carry it out with \`npm run ${plan.mode}\``);
       if (plan.swarm !== session.swarm) throw new UserError(`${argv.plan} is a plan for swarm "${plan.swarm}", the config is of "${session.swarm}"`);
-      await checkFresh(plan, { hub: session.hub, engines: session.engines, secrets });
+      await checkFresh(plan, { hub: session.hub, engines: session.engines, secrets, configFile: String(argv.config) });
     } else {
       plan = await computePlan(String(argv.dist), {
-        hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, forceConflicts: argv['force-conflicts'] as boolean,
+        hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, configFile: String(argv.config), forceConflicts: argv['force-conflicts'] as boolean,
       });
     }
     printPlan(plan, 'text');

@@ -53,6 +53,7 @@ export const planCommand: CommandModule = {
       hub: session.hub,
       engines: session.engines,
       swarm: session.swarm,
+      configFile: String(argv.config),
       forceConflicts: argv['force-conflicts'] as boolean,
       dryRunAll: argv['dry-run-all'] as boolean,
     });

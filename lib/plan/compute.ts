@@ -13,7 +13,7 @@ import { desiredObjects, usedNamespaces, type DesiredObject } from './desired.ts
 import { certainlyUnchanged, fieldChanges } from './diff.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
 import { liveFingerprint, observeHub } from './live.ts';
-import { gitProvenance, hashDist } from './provenance.ts';
+import { gitProvenance, hashDist, hashFile } from './provenance.ts';
 import { PULL_SECRET_KEY, PullSecrets } from './pull-secret.ts';
 import type { ObjectChange, Plan } from './types.ts';
 
@@ -29,6 +29,8 @@ export interface PlanContext {
   secrets?: PullSecrets;
   /** Where git provenance is read (default: the current directory). */
   gitDir?: string;
+  /** The config file dist/ was synthesized from: its hash goes into the fingerprints. */
+  configFile?: string;
 }
 
 interface Notes { warnings: string[]; blockers: string[] }
@@ -121,6 +123,7 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
     fingerprints: {
       dist: hashDist(dist),
       inputs: secrets.fingerprint(),
+      ...(ctx.configFile ? { config: hashFile(ctx.configFile) } : {}),
       live: liveFingerprint(live, used),
       containers: containers.fingerprint,
     },

@@ -1,5 +1,5 @@
-// Where a plan comes from: a hash of dist/ (a saved plan is refused once dist/ changes) and the
-// git commit, branch and dirty flag of the work tree it was made in.
+// Where a plan comes from: hashes of dist/ and of the config (a saved plan is refused once either
+// changes) and the git commit, branch and dirty flag of the work tree it was made in.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,11 @@ export function hashDist(dist: string): string {
     }
   }
   return hash.digest('hex');
+}
+
+/** sha256 of one file's contents; null when it does not exist. */
+export function hashFile(file: string): string | null {
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
 }
 
 /** Commit, branch and dirty flag of the git work tree at `dir`; nulls outside one. */

@@ -1,6 +1,6 @@
 // Saved plans: `plan --out FILE` writes the plan as JSON; `apply FILE` loads it and refuses
-// when what it was made from changed since: dist/, the pull secret, the objects on the hub
-// (resourceVersions), the containers on the engines.
+// when what it was made from changed since: dist/, the config, the pull secret, the objects on
+// the hub (resourceVersions), the containers on the engines.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UserError } from '../cli/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
@@ -9,7 +9,7 @@ import { swarmLabels } from '../swarm/labels.ts';
 import { containerFingerprint } from './containers.ts';
 import { desiredObjects, usedNamespaces } from './desired.ts';
 import { liveFingerprint, observeHub } from './live.ts';
-import { hashDist } from './provenance.ts';
+import { hashDist, hashFile } from './provenance.ts';
 import type { PullSecrets } from './pull-secret.ts';
 import { PLAN_FORMAT, type Plan } from './types.ts';
 
@@ -54,6 +54,8 @@ export interface FreshnessContext {
   hub: HubClient;
   engines: ContainerEngine;
   secrets: PullSecrets;
+  /** The config file apply was given; checked against the plan's config hash when it has one. */
+  configFile?: string;
 }
 
 /** Throws, saying what changed, unless dist/, the pull secret, the hub and the engines are as the plan saw them. */
@@ -64,6 +66,9 @@ export async function checkFresh(plan: Plan, ctx: FreshnessContext): Promise<voi
   if (plan.mode === 'apply') {
     if (!plan.dist) throw new UserError('the saved plan names no dist/ folder');
     if (hashDist(plan.dist) !== plan.fingerprints.dist) stale.push(`${plan.dist}/ changed since the plan was made`);
+    if (plan.fingerprints.config && ctx.configFile && hashFile(ctx.configFile) !== plan.fingerprints.config) {
+      stale.push(`the config ${ctx.configFile} changed since the plan was made (or is another file): synthesize and plan again`);
+    }
     desired = desiredObjects(plan.dist, plan.swarm, ctx.secrets);
     if (ctx.secrets.fingerprint() !== plan.fingerprints.inputs) stale.push('the pull secret\'s value changed (or became readable or unreadable)');
   }

@@ -67,6 +67,8 @@ export interface Fingerprints {
   dist: string | null;
   /** sha256 of the pull secrets' hashes (never a value): a changed secret changes it. */
   inputs: string;
+  /** sha256 of the config file, so a config changed but not synthesized again is caught; absent for destroy and in older plans. */
+  config?: string | null;
   /** Every object looked at: refKey → resourceVersion, null when absent. */
   live: Record<string, string | null>;
   /** Every container of the swarm: name → "engine/id/spec-hash". */
