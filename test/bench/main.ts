@@ -2,6 +2,7 @@
 // Each benchmark lives in a file of its own in this folder and exports `run(args)`.
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   synth: () => import('./synth.ts'),
+  diff: () => import('./diff.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
