@@ -10,7 +10,7 @@ import { progressFor } from '../plan/progress.ts';
 import { PullSecrets } from '../plan/pull-secret.ts';
 import { checkFresh, loadPlan } from '../plan/saved.ts';
 import { openSession } from '../plan/session.ts';
-import { isEmptyPlan, type Plan } from '../plan/types.ts';
+import { hasApplyWork, type Plan } from '../plan/types.ts';
 import { UserError } from './errors.ts';
 import { exitWith, withConfig } from './options.ts';
 import { printPlan, sessionOptions, withHubTuning } from './plan.ts';
@@ -63,8 +63,11 @@ export const applyCommand: CommandModule = {
       });
     }
     printPlan(plan, 'text');
+    // Plan can do without the pull secret (a review in CI); apply puts it on the hub.
+    const unreadable = secrets.problems()[0];
+    if (unreadable) throw unreadable;
 
-    if (!isEmptyPlan(plan) || plan.blockers.length) {
+    if (hasApplyWork(plan) || plan.blockers.length) {
       if (!(await confirm('Apply this plan?', argv.yes as boolean))) {
         console.log('Apply cancelled: nothing was changed.');
         return 1;

@@ -7,7 +7,7 @@ import { executePlan } from '../plan/execute.ts';
 import { progressFor } from '../plan/progress.ts';
 import { PullSecrets } from '../plan/pull-secret.ts';
 import { openSession } from '../plan/session.ts';
-import { isEmptyPlan } from '../plan/types.ts';
+import { hasApplyWork } from '../plan/types.ts';
 import { confirm, resultLine } from './apply.ts';
 import { exitWith, withConfig } from './options.ts';
 import { printPlan, sessionOptions, withHubTuning } from './plan.ts';
@@ -23,7 +23,7 @@ export const destroyCommand: CommandModule = {
     const session = await openSession(sessionOptions(argv));
     const plan = await computeDestroyPlan({ hub: session.hub, engines: session.engines, swarm: session.swarm });
     printPlan(plan, argv.json ? 'json' : 'text');
-    if (isEmptyPlan(plan)) return 0;
+    if (!hasApplyWork(plan)) return 0;
     if (!(await confirm(`Destroy swarm "${plan.swarm}"?`, argv.yes as boolean))) {
       console.log('Destroy cancelled: nothing was changed.');
       return 1;

@@ -64,54 +64,44 @@ export function fieldChanges(live: KubeObject, next: KubeObject): FieldChange[] 
 
 type FieldsV1 = Record<string, unknown>;
 
-/** Leaf paths in a managedFields fieldsV1 tree; null where it holds list keys (k:/v:/i:), which this does not follow. */
-function ownedLeaves(fields: FieldsV1, prefix: string, out: Set<string>): boolean {
-  for (const [key, child] of Object.entries(fields)) {
-    if (key === '.') continue;
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Whether the fields this manager owns (a managedFields fieldsV1 tree) are exactly the fields
+ * of `sent`, each with the live value. A field owned whole (no children in the tree: a leaf, a
+ * list, an atomic map) is compared whole; list keys (k:/v:/i:) are not followed (false).
+ */
+function ownsExactly(fields: FieldsV1, sent: Record<string, unknown>, live: unknown): boolean {
+  const owned = Object.keys(fields).filter((k) => k !== '.');
+  if (owned.length !== Object.keys(sent).length) return false;
+  for (const key of owned) {
     if (!key.startsWith('f:')) return false;
-    const path = `${prefix}\u0000${key.slice(2)}`;
-    const children = Object.keys(child as FieldsV1).filter((k) => k !== '.');
-    if (!children.length) out.add(path);
-    else if (!ownedLeaves(child as FieldsV1, path, out)) return false;
+    const name = key.slice(2);
+    if (!(name in sent)) return false;
+    const child = fields[key] as FieldsV1;
+    const liveChild = isMap(live) ? live[name] : undefined;
+    const hasChildren = Object.keys(child).some((k) => k !== '.');
+    const value = sent[name];
+    if (!hasChildren) {
+      if (!sameJson(value, liveChild)) return false;
+    } else if (!isMap(value) || !ownsExactly(child, value, liveChild)) {
+      return false;
+    }
   }
   return true;
-}
-
-/** Leaf paths of an object as apply sends it (maps are walked; lists and empty maps are leaves). */
-function sentLeaves(value: unknown, prefix: string, out: Map<string, unknown>): void {
-  const entries = Object.entries(value as Record<string, unknown>);
-  for (const [key, child] of entries) {
-    const path = `${prefix}\u0000${key}`;
-    if (child && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length) sentLeaves(child, path, out);
-    else out.set(path, child);
-  }
-}
-
-function valueAt(obj: unknown, path: string): unknown {
-  let node = obj;
-  for (const seg of path.split('\u0000').slice(1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
-  return node;
 }
 
 /**
- * True when applying `desired` would leave `live` as it is: every field sent already has that
- * value, and the fields this field manager owns are exactly the ones sent (so none would be
- * removed). False means "not sure": ask the server (dry run).
+ * True when applying `desired` would leave `live` as it is: the fields this field manager owns
+ * are exactly the ones sent (so none would be removed) and each already has the value sent.
+ * False means "not sure": ask the server (dry run).
  */
 export function certainlyUnchanged(desired: KubeObject, live: KubeObject, fieldManager: string): boolean {
-  const entry = (live.metadata as { managedFields?: { manager?: string; operation?: string; subresource?: string; fieldsV1?: FieldsV1 }[] })
+  const entries = (live.metadata as { managedFields?: { manager?: string; operation?: string; subresource?: string; fieldsV1?: FieldsV1 }[] })
     .managedFields?.filter((m) => m.manager === fieldManager && m.operation === 'Apply' && !m.subresource);
-  if (entry?.length !== 1 || !entry[0]!.fieldsV1) return false;
-  const owned = new Set<string>();
-  if (!ownedLeaves(entry[0]!.fieldsV1, '', owned)) return false;
-
+  if (entries?.length !== 1 || !entries[0]!.fieldsV1) return false;
   const { apiVersion: _a, kind: _k, metadata, ...body } = desired;
   const { name: _n, namespace: _ns, ...meta } = metadata;
-  const sent = new Map<string, unknown>();
-  sentLeaves({ ...body, ...(Object.keys(meta).length ? { metadata: meta } : {}) }, '', sent);
-  if (sent.size !== owned.size) return false;
-  for (const [path, value] of sent) {
-    if (!owned.has(path) || !sameJson(value, valueAt(live, path))) return false;
-  }
-  return true;
+  const sent = { ...body, ...(Object.keys(meta).length ? { metadata: meta } : {}) };
+  return ownsExactly(entries[0]!.fieldsV1, sent, live);
 }

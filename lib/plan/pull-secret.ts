@@ -81,6 +81,11 @@ export class PullSecrets {
     return value;
   }
 
+  /** Why sources looked up could not be read (plan warns; apply refuses). */
+  problems(): UserError[] {
+    return [...this.values.values()].filter((v): v is UserError => v instanceof UserError);
+  }
+
   /** One hash over every source's hash (or its problem): changes when any value does. */
   fingerprint(): string {
     const parts = [...this.values.entries()].sort(([a], [b]) => a.localeCompare(b))

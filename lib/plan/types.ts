@@ -109,3 +109,8 @@ export function isEmptyPlan(plan: Plan): boolean {
   const { summary: s } = plan;
   return !s.create && !s.update && !s.delete && !s.containers.start && !s.containers.replace && !s.containers.stop;
 }
+
+/** Whether apply itself has work (objects to change, containers to stop); starts are the runner's. */
+export function hasApplyWork(plan: Plan): boolean {
+  return plan.objects.length > 0 || plan.containers.some((c) => c.action === 'stop');
+}

@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   synth: () => import('./synth.ts'),
   diff: () => import('./diff.ts'),
+  apply: () => import('./apply.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
