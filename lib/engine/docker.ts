@@ -80,6 +80,7 @@ export class DockerEngine implements ContainerEngine {
         state: c.State.Status as ContainerState,
         exitCode: c.State.Running || c.State.Restarting ? null : c.State.ExitCode,
         restartCount: c.RestartCount,
+        startedAt: c.State.StartedAt && !c.State.StartedAt.startsWith('0001') ? Date.parse(c.State.StartedAt) : null,
       };
     } catch (e) {
       if (statusOf(e) === 404) return null;
@@ -89,6 +90,8 @@ export class DockerEngine implements ContainerEngine {
 
   async start(spec: LaunchSpec): Promise<ContainerInfo> {
     const container = await this.create(spec);
+    // The process can't run before this: the lower bound of "container start" for measurements.
+    const startedAt = Date.now();
     try {
       await container.start();
     } catch (e) {
@@ -98,7 +101,7 @@ export class DockerEngine implements ContainerEngine {
     }
     return {
       id: container.id, name: spec.name, engine: this.name, image: spec.image, labels: spec.labels,
-      state: 'running', exitCode: null, restartCount: 0,
+      state: 'running', exitCode: null, restartCount: 0, startedAt,
     };
   }
 
@@ -265,6 +268,7 @@ export class DockerEngine implements ContainerEngine {
       state: c.State as ContainerState,
       exitCode: exit ? Number(exit[1]) : null,
       restartCount: null,
+      startedAt: null,
     };
   }
 

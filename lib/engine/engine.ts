@@ -17,6 +17,8 @@ export interface ContainerInfo {
   exitCode: number | null;
   /** How often the engine restarted it after it died; null when not known (a list does not say). */
   restartCount: number | null;
+  /** When it was (last) started, ms since the epoch; from start(): just before the engine was asked. */
+  startedAt: number | null;
 }
 
 /** What the engine runs: the launch plan's spec plus what apply learns at run time. */

@@ -6,11 +6,13 @@ export interface TarEntry {
   /** Relative path inside the archive; folders end with "/". */
   path: string;
   content?: string;
+  /** Default 0755 for folders, 0644 for files. */
+  mode?: number;
 }
 
 const BLOCK = 512;
 
-function header(path: string, size: number, dir: boolean): Buffer {
+function header(path: string, size: number, dir: boolean, mode: number): Buffer {
   const h = Buffer.alloc(BLOCK);
   // Names over 100 bytes go in the 155-byte prefix field, split at a "/".
   let name = path, prefix = '';
@@ -23,7 +25,7 @@ function header(path: string, size: number, dir: boolean): Buffer {
   const field = (value: string, offset: number, length: number) => h.write(value, offset, length, 'utf8');
   const octal = (value: number, offset: number, length: number) => field(value.toString(8).padStart(length - 1, '0') + '\0', offset, length);
   field(name, 0, 100);
-  octal(dir ? 0o755 : 0o644, 100, 8);
+  octal(mode, 100, 8);
   octal(0, 108, 8); // uid
   octal(0, 116, 8); // gid
   octal(size, 124, 12);
@@ -45,7 +47,7 @@ export function tar(entries: TarEntry[]): Buffer {
   for (const entry of entries) {
     const dir = entry.path.endsWith('/');
     const body = Buffer.from(dir ? '' : entry.content ?? '', 'utf8');
-    parts.push(header(entry.path, body.length, dir), body, Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK));
+    parts.push(header(entry.path, body.length, dir, entry.mode ?? (dir ? 0o755 : 0o644)), body, Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK));
   }
   parts.push(Buffer.alloc(2 * BLOCK));
   return Buffer.concat(parts);

@@ -1,17 +1,158 @@
 // The runner: turns launch plans into running fake hosts and drives every cluster to
-// installed (issue 5). `apply` calls runSwarm once the hub objects are in place.
+// installed. `apply` calls runSwarm once the hub objects are in place. A plain sequence of
+// idempotent steps (each a file of this folder); run again on a swarm half-way, it keeps what
+// runs and does only what is missing.
+//   1 plan.ts       the launch plans, in launch order
+//   2 files.ts      host folders and cluster-hosts files on the engines
+//   3 adopt.ts      containers that already run
+//   4 discovery.ts  InfraEnv → discovery ignition → how the agent starts   (watch)
+//     agents.ts     Agents → tracked, patched                                (watch)
+//     clusters.ts   AgentClusterInstalls → tracked, controllers started      (watch)
+//     containers.ts container deaths and restarts                          (engine events)
+//   5 launch.ts     fake host containers, at the launch rate
+//   6 wait.ts       until every cluster is installed or failed, or the timeout
+//   7 lib/report    reports/<swarm>-<time>/report.json and summary.md
 import type { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import type { SwarmConfig } from '../config/types.ts';
+import { UserError } from '../cli/errors.ts';
+import { EngineError } from '../engine/engine.ts';
+import { openEngines, type EnginePool } from '../engine/pool.ts';
+import { Progress } from '../report/progress.ts';
+import type { EndReason, RunRecord } from '../report/types.ts';
+import { writeReport } from '../report/write.ts';
+import { adoptContainers } from './adopt.ts';
+import { watchAgents } from './agents.ts';
+import { watchClusters } from './clusters.ts';
+import { watchContainers } from './containers.ts';
+import type { RunContext } from './context.ts';
+import { discoverAgents } from './discovery.ts';
+import { writeHostFiles } from './files.ts';
+import type { PlayerContext, RunHooks } from './hooks.ts';
+import type { Watch } from './hub.ts';
+import { launchHosts } from './launch.ts';
+import { loadRunPlan, refKey } from './plan.ts';
+import { RateGate } from './rate.ts';
+import { Tracker } from './tracker.ts';
+import { waitUntilDone } from './wait.ts';
 
 export interface RunOptions {
   /** The synthesized folder (launch plans in <dist>/launch). */
   dist: string;
   config: SwarmConfig;
   kubeConfig: KubeConfig;
+  /** Default: the engines of config.runtime.engines. */
+  engines?: EnginePool;
+  hooks?: Partial<RunHooks>;
+  /** Aborting it interrupts the run; the report is still written. */
+  signal?: AbortSignal;
+  /** Where progress and messages go (default stdout; bars when it is a terminal). */
+  output?: { write(text: string): void; isTTY?: boolean };
+  /** Default: config.runtime.reportsDir. */
+  reportsDir?: string;
 }
 
-/** Returns the exit code for apply. Not built yet: issue 5. */
-export async function runSwarm(_options: RunOptions): Promise<number> {
-  console.log('runner: not yet (issue 5): hub objects applied, no fake hosts started');
-  return 0;
+export interface RunResult {
+  exitCode: number;
+  endReason: EndReason;
+  reportDir: string;
+  record: RunRecord;
+}
+
+/** Returns the exit code for apply: 0 when every cluster installed, 1 otherwise, 130 interrupted. */
+export async function runSwarm(options: RunOptions): Promise<number> {
+  return (await executeRun(options)).exitCode;
+}
+
+export async function executeRun(options: RunOptions): Promise<RunResult> {
+  const { config, kubeConfig } = options;
+  const runtime = config.runtime;
+  const output = options.output ?? process.stdout;
+  const plan = loadRunPlan(options.dist, config.name);
+  const engines = options.engines ?? openEngines(runtime.engines);
+  await engines.ping().catch((err) => {
+    throw err instanceof EngineError ? new UserError(err.message) : err;
+  });
+
+  // Interrupted by the caller or by Ctrl-C; `stop` also ends discovery and launching at the end.
+  const interrupted = new AbortController();
+  const stop = new AbortController();
+  const onSignal = () => interrupted.abort();
+  options.signal?.addEventListener('abort', onSignal);
+  if (options.signal?.aborted) interrupted.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  interrupted.signal.addEventListener('abort', () => stop.abort());
+
+  const tracker = new Tracker(plan, {
+    launchRate: runtime.launchRate, concurrency: runtime.concurrency, restartLimit: runtime.restartLimit,
+    timeoutMinutes: runtime.timeoutMinutes, engines: engines.engines.map((e) => e.name),
+  });
+  const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
+  const ctx: RunContext = {
+    config, kubeConfig, plan, engines, tracker,
+    hooks: { players: options.hooks?.players ?? [] },
+    launches: new Map(),
+    secrets: new Set(),
+    slots: pLimit(runtime.concurrency),
+    gate: new RateGate(runtime.launchRate),
+    signal: stop.signal,
+    log: (line) => progress.log(line),
+  };
+  const watches: Watch[] = [];
+  let stopContainerWatch = () => {};
+  let endReason: EndReason = 'interrupted';
+  progress.start();
+  ctx.log(`runner: swarm ${plan.swarm}: ${plan.hosts.length} fake hosts, ${plan.controllers.length} clusters, on ${engines.name}`);
+  try {
+    await writeHostFiles(ctx);
+    const existing = await adoptContainers(ctx);
+    stopContainerWatch = watchContainers(ctx);
+    watches.push(await discoverAgents(ctx));
+    watches.push(await watchAgents(ctx, playerContext(ctx)));
+    watches.push(await watchClusters(ctx));
+    const launching = launchHosts(ctx, existing);
+    endReason = await waitUntilDone(tracker, tracker.record.startedAt + runtime.timeoutMinutes * 60_000, interrupted.signal);
+    stop.abort();
+    await launching;
+  } finally {
+    stop.abort();
+    stopContainerWatch();
+    await Promise.all(watches.map((w) => w.stop().catch(() => undefined)));
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    options.signal?.removeEventListener('abort', onSignal);
+    progress.stop();
+  }
+  const record = tracker.end(endReason);
+  const { dir } = await writeReport(options.reportsDir ?? runtime.reportsDir, record);
+  const allInstalled = record.clusters.every((c) => c.outcome === 'installed') && !record.hosts.some((h) => h.outcome === 'failed');
+  const exitCode = endReason === 'interrupted' ? 130 : endReason === 'done' && allInstalled ? 0 : 1;
+  output.write(`runner: ${endReason}; report in ${dir}\n`);
+  return { exitCode, endReason, reportDir: dir, record };
+}
+
+function playerContext(ctx: RunContext): PlayerContext {
+  const hostDoc = (hostname: string) => {
+    const host = ctx.plan.hosts.find((h) => h.spec.hostname === hostname);
+    if (!host) throw new Error(`no planned host ${hostname}`);
+    return host;
+  };
+  return {
+    engine: ctx.engines,
+    markPlayed: (hostname, what) => {
+      const record = ctx.tracker.host(hostname);
+      if (!record) return;
+      record.played = record.played ? `${record.played}; ${what}` : what;
+      ctx.tracker.event(record, 'runner', 'played', what);
+    },
+    note: (hostname, field, to, info) => {
+      const record = ctx.tracker.host(hostname);
+      if (record) ctx.tracker.change(record, field, to, info);
+    },
+    service: async (hostname) => {
+      const launch = await ctx.launches.get(refKey(hostDoc(hostname).spec.infraEnv))!;
+      return { url: launch.serviceUrl, infraEnvId: launch.infraEnvId, token: launch.token };
+    },
+  };
 }

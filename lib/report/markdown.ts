@@ -1,0 +1,55 @@
+// The Markdown summary: what a person reads first after a run (and can paste into a PR).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunSummary } from './summary.ts';
+
+export const MARKDOWN_REPORT = 'summary.md';
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const rate = (r: number | null) => (r === null ? '–' : r.toFixed(2));
+
+function states(t: Record<string, number>): string {
+  const rows = Object.entries(t).sort((a, b) => b[1] - a[1]);
+  return rows.length ? rows.map(([s, n]) => `| ${s} | ${n} |`).join('\n') : '| – | 0 |';
+}
+
+export function renderMarkdown(s: RunSummary): string {
+  const out: string[] = [];
+  out.push(`# Swarm \`${s.swarm}\`: run report`, '');
+  out.push(`Started ${s.startedAt}, ended ${s.endedAt ?? '–'} (${s.durationSeconds?.toFixed(0) ?? '–'} s, ${s.endReason ?? 'running'}).`);
+  out.push(`Launch rate ${s.settings.launchRate}/s, concurrency ${s.settings.concurrency}, restart cap ${s.settings.restartLimit}, timeout ${s.settings.timeoutMinutes} min, engines: ${s.settings.engines.join(', ') || 'local'}.`, '');
+
+  out.push(`## Final states`, '', `Hosts (${s.hosts.total}; ${s.hosts.adopted} kept from an earlier run, ${s.hosts.restarts} container restarts, ${s.hosts.patches} Agent patches):`, '');
+  out.push('| state | hosts |', '| --- | ---: |', states(s.hosts.byFinalState), '');
+  out.push(`Clusters (${s.clusters.total}):`, '', '| state | clusters |', '| --- | ---: |', states(s.clusters.byFinalState), '');
+
+  out.push('## Time from container start', '', '| phase | hosts | p50 s | p90 s | p99 s | max s |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const { phase, summary } of s.phases) {
+    out.push(summary
+      ? `| ${phase.title} | ${summary.count} | ${seconds(summary.p50)} | ${seconds(summary.p90)} | ${seconds(summary.p99)} | ${seconds(summary.max)} |`
+      : `| ${phase.title} | 0 | – | – | – | – |`);
+  }
+  out.push('');
+
+  const lr = s.launchRate;
+  out.push('## Launch rate', '', `${lr.launched} hosts launched: ${rate(lr.achieved)}/s achieved (configured ${lr.configured}/s), at most ${lr.maxInOneSecond} in one second; containers started ${rate(lr.startedPerSecond)}/s.`, '');
+
+  out.push('## Failures', '');
+  if (!s.failures.length) out.push('None.', '');
+  for (const f of s.failures) {
+    out.push(`- **${f.reason}** (${f.count} ${f.subject}${f.count === 1 ? '' : 's'}): ${f.names.join(', ')}${f.count > f.names.length ? ', …' : ''}`);
+    for (const info of f.stateInfos) out.push(`  - service: "${info.text}" ×${info.count}`);
+    if (f.example) out.push(`  - e.g. ${f.example.replace(/\s+/g, ' ').slice(0, 300)}`);
+  }
+  if (s.failures.length) out.push('');
+
+  out.push('## Played hosts', '');
+  out.push(s.played.length ? s.played.map((p) => `- ${p.hostname}: ${p.what}`).join('\n') : 'None: every host ran the agent in a container.', '');
+  return out.join('\n');
+}
+
+export async function writeMarkdownReport(dir: string, summary: RunSummary): Promise<string> {
+  const path = join(dir, MARKDOWN_REPORT);
+  await writeFile(path, renderMarkdown(summary));
+  return path;
+}

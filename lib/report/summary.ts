@@ -1,0 +1,54 @@
+// The figures of a run, computed once from its record: final states, the measured phases, the
+// launch rate, failures by reason, played hosts. Both writers print this.
+import { groupFailures, type FailureGroup } from './failures.ts';
+import { launchRate, type LaunchRate } from './launch-rate.ts';
+import { measure, PHASES, type PhaseResult } from './phases/index.ts';
+import type { RunRecord } from './types.ts';
+
+export interface RunSummary {
+  swarm: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  endReason: string | null;
+  settings: RunRecord['settings'];
+  hosts: { total: number; byFinalState: Record<string, number>; adopted: number; restarts: number; patches: number };
+  clusters: { total: number; byFinalState: Record<string, number> };
+  phases: PhaseResult[];
+  launchRate: LaunchRate;
+  failures: FailureGroup[];
+  played: { hostname: string; what: string }[];
+}
+
+function tally(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+export function summarizeRun(record: RunRecord): RunSummary {
+  const { hosts, clusters } = record;
+  return {
+    swarm: record.swarm,
+    startedAt: new Date(record.startedAt).toISOString(),
+    endedAt: record.endedAt ? new Date(record.endedAt).toISOString() : null,
+    durationSeconds: record.endedAt ? (record.endedAt - record.startedAt) / 1000 : null,
+    endReason: record.endReason,
+    settings: record.settings,
+    hosts: {
+      total: hosts.length,
+      byFinalState: tally(hosts.map((h) => h.outcome ?? h.state)),
+      adopted: hosts.filter((h) => h.adopted).length,
+      restarts: hosts.reduce((n, h) => n + h.restarts, 0),
+      patches: hosts.reduce((n, h) => n + h.patches, 0),
+    },
+    clusters: { total: clusters.length, byFinalState: tally(clusters.map((c) => c.outcome ?? c.state)) },
+    phases: PHASES.map((p) => measure(p, hosts)),
+    launchRate: launchRate(record.settings.launchRate, hosts),
+    failures: [
+      ...groupFailures('cluster', clusters.map((c) => ({ name: c.name, failure: c.failure }))),
+      ...groupFailures('host', hosts.map((h) => ({ name: h.hostname, failure: h.failure }))),
+    ],
+    played: hosts.filter((h) => h.played).map((h) => ({ hostname: h.hostname, what: h.played! })),
+  };
+}

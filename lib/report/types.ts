@@ -1,0 +1,82 @@
+// What a run records: every host and cluster with its state over time, and every transition.
+// The runner fills it (lib/runner/tracker.ts); the report's phases and writers read it. Times
+// are milliseconds since the epoch, on the runner's clock.
+
+/** The points of a fake host's life the report measures between. */
+export const MILESTONES = ['containerStarted', 'registered', 'known', 'installing', 'installed'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+export interface Transition {
+  at: number;
+  subject: 'host' | 'cluster';
+  name: string;
+  /** What changed: container, state, stage, condition/<Type>, runner. */
+  field: string;
+  from: string | null;
+  to: string;
+  info?: string;
+}
+
+export interface Failure {
+  /** Short and the same for like failures, to group them: "container died (exit 1)". */
+  reason: string;
+  /** The service's stateInfo at the time, if any. */
+  stateInfo: string | null;
+  /** The full message (an engine's error, the last lines of a container's output). */
+  detail?: string;
+}
+
+export type Outcome = 'installed' | 'failed';
+
+export interface HostRecord {
+  hostname: string;
+  hostId: string;
+  role: string;
+  cluster: string | null;
+  /** The pool it boots from (late binding); null for a cluster's own hosts. */
+  pool: string | null;
+  engine: string | null;
+  containerId: string | null;
+  /** The Agent's debugInfo.state once it exists; before that the runner's own word (planned, launching, started). */
+  state: string;
+  stage: string | null;
+  stateInfo: string | null;
+  /** When the runner let it through the launch rate gate. */
+  launchedAt: number | null;
+  milestones: Partial<Record<Milestone, number>>;
+  restarts: number;
+  /** Its container existed before this run and was kept. */
+  adopted: boolean;
+  /** Agent spec patches this run sent. */
+  patches: number;
+  /** Set when something other than its container played (part of) this host, and what. */
+  played: string | null;
+  outcome: Outcome | null;
+  failure: Failure | null;
+}
+
+export interface ClusterRecord {
+  name: string;
+  namespace: string;
+  clusterId: string | null;
+  state: string;
+  stateInfo: string | null;
+  hosts: string[];
+  milestones: { installing?: number; controllerStarted?: number; installed?: number };
+  controllerId: string | null;
+  outcome: Outcome | null;
+  failure: Failure | null;
+}
+
+export type EndReason = 'done' | 'timeout' | 'interrupted';
+
+export interface RunRecord {
+  swarm: string;
+  startedAt: number;
+  endedAt: number | null;
+  endReason: EndReason | null;
+  settings: { launchRate: number; concurrency: number; restartLimit: number; timeoutMinutes: number; engines: string[] };
+  hosts: HostRecord[];
+  clusters: ClusterRecord[];
+  transitions: Transition[];
+}

@@ -1,0 +1,30 @@
+// Hooks for hosts the swarm "plays" instead of (or besides) running: a player is told of every
+// change of the swarm's Agents and may take over part of a host's life (e.g. the bootstrap
+// host's installation, which upstream's dry-run installer cannot finish for multi-node
+// clusters). The report lists every played host and what was played.
+import type { FakeHostDoc } from '../dist/types.ts';
+import type { HostRecord } from '../report/types.ts';
+import type { ContainerEngine } from '../engine/engine.ts';
+import type { HubObject } from './hub.ts';
+
+export interface PlayerContext {
+  /** Marks the host as played (shown in the report); `what` says what was played. */
+  markPlayed(hostname: string, what: string): void;
+  /** Records a transition of the host, as the runner's own watchers do. */
+  note(hostname: string, field: string, to: string, info?: string): void;
+  /** How the host's agent reaches the service: --url and the token (null under AUTH_TYPE=none). */
+  service(hostname: string): Promise<{ url: string; infraEnvId: string; token: string | null }>;
+  engine: ContainerEngine;
+}
+
+export interface HostPlayer {
+  name: string;
+  /** Hosts this player plays instead of running a container for them (default: none). */
+  replaces?(host: FakeHostDoc): boolean;
+  /** Called on every change of an Agent of a planned host, after the runner's own handling. */
+  onAgent?(ctx: PlayerContext, host: FakeHostDoc, record: HostRecord, agent: HubObject): void | Promise<void>;
+}
+
+export interface RunHooks {
+  players: HostPlayer[];
+}

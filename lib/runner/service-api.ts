@@ -1,0 +1,81 @@
+// The service's REST API, as far as the runner uses it: the discovery ignition of an
+// infra-env. Under AUTH_TYPE=none no credentials; under local the infra-env's own token, the
+// `api_key` the service puts in the InfraEnv's status URLs (reference C3). HTTPS with the
+// configured CA, or without verification when the config says insecure.
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { UserError } from '../cli/errors.ts';
+
+export interface ServiceTls {
+  caFile: string | null;
+  insecure: boolean;
+}
+
+export class ServiceError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+  /** Worth trying again: the service is not there yet, overloaded or failing for a while. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** GETs a URL of the service; resolves with the body, rejects with a ServiceError. */
+export function getText(url: string, tls: ServiceTls, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  let ca: Buffer | undefined;
+  if (secure && tls.caFile) {
+    try {
+      ca = readFileSync(tls.caFile);
+    } catch (e) {
+      return Promise.reject(new UserError(`hub.tls.caFile ${tls.caFile}: ${(e as Error).message}`));
+    }
+  }
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(target, {
+      method: 'GET',
+      headers: { Accept: 'application/json', ...headers },
+      timeout: timeoutMs,
+      ...(secure ? { ca, rejectUnauthorized: !tls.insecure } : {}),
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) return resolve(body);
+        reject(new ServiceError(`${redact(url)} answered ${res.statusCode} ${res.statusMessage ?? ''}: ${body.slice(0, 200).trim()}`, res.statusCode));
+      });
+      res.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+    req.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
+    req.end();
+  });
+}
+
+/** A URL with its api_key hidden: URLs end up in messages and reports, tokens never. */
+export function redact(url: string): string {
+  return url.replace(/([?&]api_key=)[^&]*/g, '$1…');
+}
+
+/** The query parameter `name` of a URL, or null. */
+export function queryParam(url: string | undefined, name: string): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).searchParams.get(name);
+  } catch {
+    return null;
+  }
+}
+
+export function discoveryIgnitionUrl(serviceUrl: string, infraEnvId: string, apiKey: string | null): string {
+  const base = serviceUrl.replace(/\/+$/, '');
+  const url = new URL(`${base}/api/assisted-install/v2/infra-envs/${encodeURIComponent(infraEnvId)}/downloads/files`);
+  url.searchParams.set('file_name', 'discovery.ign');
+  if (apiKey) url.searchParams.set('api_key', apiKey);
+  return url.toString();
+}

@@ -1,0 +1,138 @@
+// Every host's and cluster's state over time: the one place the runner's watchers write what
+// they see, as transitions with timestamps. The report and the live progress read it.
+import type { ClusterRecord, EndReason, Failure, HostRecord, Milestone, RunRecord, Transition } from '../report/types.ts';
+import type { RunPlan } from './plan.ts';
+
+export class Tracker {
+  readonly record: RunRecord;
+  private readonly hosts = new Map<string, HostRecord>();
+  private readonly byId = new Map<string, HostRecord>();
+  private readonly clusters = new Map<string, ClusterRecord>();
+
+  constructor(plan: RunPlan, settings: RunRecord['settings'], readonly now: () => number = Date.now) {
+    const hosts = plan.hosts.map((h): HostRecord => ({
+      hostname: h.spec.hostname,
+      hostId: h.spec.hostId,
+      role: h.spec.role,
+      cluster: h.spec.cluster ?? null,
+      pool: h.spec.bindTo !== undefined || h.spec.cluster === undefined ? h.spec.infraEnv.name : null,
+      engine: null,
+      containerId: null,
+      state: 'planned',
+      stage: null,
+      stateInfo: null,
+      launchedAt: null,
+      milestones: {},
+      restarts: 0,
+      adopted: false,
+      patches: 0,
+      played: null,
+      outcome: null,
+      failure: null,
+    }));
+    const clusters = plan.controllers.map((c): ClusterRecord => ({
+      name: c.spec.cluster,
+      namespace: c.spec.agentClusterInstall.namespace,
+      clusterId: null,
+      state: 'planned',
+      stateInfo: null,
+      hosts: plan.hosts.filter((h) => h.spec.cluster === c.spec.cluster).map((h) => h.spec.hostname),
+      milestones: {},
+      controllerId: null,
+      outcome: null,
+      failure: null,
+    }));
+    for (const h of hosts) this.hosts.set(h.hostname, h), this.byId.set(h.hostId, h);
+    for (const c of clusters) this.clusters.set(c.name, c);
+    this.record = { swarm: plan.swarm, startedAt: this.now(), endedAt: null, endReason: null, settings, hosts, clusters, transitions: [] };
+  }
+
+  host(hostname: string): HostRecord | undefined {
+    return this.hosts.get(hostname);
+  }
+
+  hostById(hostId: string): HostRecord | undefined {
+    return this.byId.get(hostId);
+  }
+
+  cluster(name: string): ClusterRecord | undefined {
+    return this.clusters.get(name);
+  }
+
+  /** Notes a change of one field of a host or cluster; nothing if it did not change. */
+  change(subject: HostRecord | ClusterRecord, field: string, to: string, info?: string): boolean {
+    const current = this.current(subject, field);
+    if (current === to) return false;
+    const t: Transition = { at: this.now(), subject: 'hostId' in subject ? 'host' : 'cluster', name: 'hostId' in subject ? subject.hostname : subject.name, field, from: current, to };
+    if (info) t.info = info;
+    this.record.transitions.push(t);
+    if (field === 'state') subject.state = to;
+    if (field === 'stage' && 'stage' in subject) subject.stage = to;
+    this.last.set(`${t.subject}/${t.name}/${field}`, to);
+    return true;
+  }
+
+  /** Something that happened (not a state): a patch, a restart, a start. */
+  event(subject: HostRecord | ClusterRecord, field: string, to: string, info?: string): void {
+    const t: Transition = { at: this.now(), subject: 'hostId' in subject ? 'host' : 'cluster', name: 'hostId' in subject ? subject.hostname : subject.name, field, from: null, to };
+    if (info) t.info = info;
+    this.record.transitions.push(t);
+  }
+
+  milestone(host: HostRecord, m: Milestone, at = this.now()): void {
+    host.milestones[m] ??= at;
+  }
+
+  failHost(host: HostRecord, failure: Failure): void {
+    if (host.outcome) return;
+    host.outcome = 'failed';
+    host.failure = failure;
+    this.event(host, 'outcome', 'failed', failure.reason);
+    // A cluster can't install without every one of its hosts: it has failed too.
+    const cluster = host.cluster ? this.clusters.get(host.cluster) : undefined;
+    if (cluster) this.failCluster(cluster, { reason: `host ${host.hostname} failed: ${failure.reason}`, stateInfo: failure.stateInfo });
+  }
+
+  hostInstalled(host: HostRecord): void {
+    if (host.outcome) return;
+    this.milestone(host, 'installing');
+    this.milestone(host, 'installed');
+    host.outcome = 'installed';
+    this.event(host, 'outcome', 'installed');
+  }
+
+  failCluster(cluster: ClusterRecord, failure: Failure): void {
+    if (cluster.outcome) return;
+    cluster.outcome = 'failed';
+    cluster.failure = failure;
+    this.event(cluster, 'outcome', 'failed', failure.reason);
+  }
+
+  clusterInstalled(cluster: ClusterRecord): void {
+    if (cluster.outcome) return;
+    cluster.milestones.installed ??= this.now();
+    cluster.outcome = 'installed';
+    this.event(cluster, 'outcome', 'installed');
+  }
+
+  /** Every cluster installed or failed, and every host no cluster takes registered and known (or failed). */
+  done(): boolean {
+    for (const c of this.clusters.values()) if (!c.outcome) return false;
+    for (const h of this.hosts.values()) {
+      if (h.cluster === null && !h.outcome && h.state !== 'known-unbound') return false;
+    }
+    return true;
+  }
+
+  end(reason: EndReason): RunRecord {
+    this.record.endedAt ??= this.now();
+    this.record.endReason ??= reason;
+    return this.record;
+  }
+
+  private readonly last = new Map<string, string>();
+  private current(subject: HostRecord | ClusterRecord, field: string): string | null {
+    const key = `${'hostId' in subject ? 'host' : 'cluster'}/${'hostId' in subject ? subject.hostname : subject.name}/${field}`;
+    return this.last.get(key) ?? (field === 'state' ? subject.state : null);
+  }
+}

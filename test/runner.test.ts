@@ -1,0 +1,74 @@
+// The runner against the real test hub and Docker engine, with the service played by the
+// test-only stand-in (test/stand-in): a swarm of 2 single-node clusters, 1 compact cluster and
+// 1 single-node cluster late-bound from a pool goes from applied CRs to every cluster installed.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { executeRun } from '../lib/runner/run.ts';
+import { readLaunchPlans } from '../lib/dist/read.ts';
+import { AGENT } from '../lib/runner/hub.ts';
+import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
+
+let swarm: TestSwarm;
+test.before(async () => {
+  swarm = await testSwarm({
+    prefix: 'run',
+    clusters: [
+      { name: 'sno', topology: 'single-node', count: 2 },
+      { name: 'compact', topology: 'compact' },
+      { name: 'late', topology: 'single-node', hostsFrom: 'spare' },
+    ],
+    pools: [{ name: 'spare', hosts: 2 }],
+  });
+});
+test.after(async () => { await swarm?.cleanup(); });
+
+test('every cluster goes from applied CRs to installed; Agents carry the planned hostnames and roles', async () => {
+  let out = '';
+  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { record } = result;
+  assert.is(result.endReason, 'done', out);
+  assert.equal(record.clusters.map((c) => [c.name, c.outcome]).sort(), [['compact-1', 'installed'], ['late-1', 'installed'], ['sno-1', 'installed'], ['sno-2', 'installed']], out);
+  assert.is(result.exitCode, 0);
+
+  const plans = readLaunchPlans(swarm.dist);
+  const agents = ((await swarm.kubeConfig.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+    group: AGENT.group, version: AGENT.version, plural: AGENT.plural, labelSelector: `assisted-swarm.io/swarm=${swarm.name}`,
+  })) as { items: { metadata: { name: string }; spec: Record<string, unknown>; status: { debugInfo: { state: string } } }[] }).items;
+  assert.is(agents.length, plans.fakeHosts.length, 'one Agent per fake host');
+  for (const host of plans.fakeHosts) {
+    const agent = agents.find((a) => a.metadata.name === host.spec.hostId);
+    assert.ok(agent, `no Agent for ${host.spec.hostname}`);
+    assert.is(agent.spec.hostname, host.spec.hostname);
+    assert.is(agent.spec.approved, true);
+    if (host.spec.role !== 'auto-assign') assert.is(agent.spec.role, host.spec.role);
+    if (host.spec.bindTo) assert.equal(agent.spec.clusterDeploymentName, host.spec.bindTo);
+    // Installed, or (the pool host no cluster takes) known and waiting to be bound.
+    assert.is(agent.status.debugInfo.state, host.spec.cluster ? 'installed' : 'known-unbound', host.spec.hostname);
+  }
+  const unbound = record.hosts.find((h) => h.cluster === null)!;
+  assert.is(unbound.state, 'known-unbound');
+
+  // One container per host and one controller per cluster, each once.
+  const containers = await swarmContainers(swarm.docker, swarm.name);
+  const names = containers.map((c) => c.Names[0]);
+  assert.is(new Set(names).size, names.length);
+  assert.is(containers.length, plans.fakeHosts.length + plans.controllers.length);
+
+  // Every installed host passed every milestone, in order.
+  for (const h of record.hosts.filter((x) => x.outcome === 'installed')) {
+    const m = h.milestones;
+    assert.ok(m.containerStarted! <= m.registered! && m.registered! <= m.known! && m.known! <= m.installing! && m.installing! <= m.installed!, `${h.hostname}: ${JSON.stringify(m)}`);
+  }
+  const report = JSON.parse(readFileSync(join(result.reportDir, 'report.json'), 'utf8'));
+  assert.ok(report.transitions.length > 20);
+  assert.ok(report.transitions.some((t: { name: string; field: string; to: string }) => t.name === 'late-1' && t.field === 'state' && t.to === 'adding-hosts'));
+  const md = readFileSync(join(result.reportDir, 'summary.md'), 'utf8');
+  if (process.env.SHOW_REPORT) console.log(md);
+  assert.match(md, /container start → installed \| 6 \|/);
+  assert.ok(existsSync(join(result.reportDir, 'summary.md')));
+});
+
+test.run();

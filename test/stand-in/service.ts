@@ -1,0 +1,315 @@
+// Test-only stand-in for assisted-service, doing only what the service does for the runner's
+// steps (see ../shared/reference/upstream-assisted.md C2, C3, C6) on the test hub and on a
+// loopback REST API:
+// - InfraEnvs: status ImageCreated=True/InfraEnvAvailable, debugInfo.eventsURL with the
+//   infra-env id, bootArtifacts.discoveryIgnitionURL (`&api_key=` under local auth);
+// - the discovery ignition (./ignition.ts), 401 without the infra-env token under local;
+// - registration (POST /v2/infra-envs/{id}/hosts) creates the Agent named by host id in the
+//   InfraEnv's namespace, with its agentLabels and clusterDeploymentName when it has a
+//   clusterRef; steps (inventory, install), progress, binding (exit and re-register);
+// - AgentClusterInstalls get a cluster id (eventsURL `cluster_id=`); a cluster whose agents
+//   are all approved and known installs by itself; the controller's complete-installation
+//   ends it: agents installed/Done, cluster adding-hosts, Completed=True/InstallationCompleted.
+// Product code never imports this.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
+import { AGENT, AGENT_CLUSTER_INSTALL, INFRA_ENV, mergePatch, watchKind, type Condition, type HubObject, type Watch } from '../../lib/runner/hub.ts';
+import { discoveryIgnition } from './ignition.ts';
+
+export interface StandInOptions {
+  kubeConfig: KubeConfig;
+  auth: 'none' | 'local';
+  /** Only objects with this label selector are served (other tests share the hub). */
+  labelSelector: string;
+  agentImage?: string;
+  /** Serve HTTPS with this key and certificate, and put the CA in the ignition (--cacert). */
+  tls?: { key: string; cert: string; ca: string };
+  /** More Environment= lines in agent.service (a test makes its agents die this way). */
+  unitEnv?: Record<string, string>;
+}
+
+interface InfraEnvEntry { id: string; namespace: string; name: string; uid: string; token: string | null; clusterRef: { name: string; namespace: string } | null; agentLabels: Record<string, string> }
+interface ClusterEntry { id: string; namespace: string; name: string; token: string | null }
+interface HostEntry { infraEnvId: string; bound: boolean; inventoried: boolean; mustExit: boolean; installSent: boolean }
+
+const API = '/api/assisted-install/v2';
+
+export class ServiceStandIn {
+  url = '';
+  readonly calls = { registrations: 0, ignitions: 0, unauthorized: 0 };
+  private readonly infraEnvs = new Map<string, InfraEnvEntry>();
+  private readonly clusters = new Map<string, ClusterEntry>();
+  private readonly hosts = new Map<string, HostEntry>();
+  private readonly agents = new Map<string, HubObject>();
+  private readonly acis = new Map<string, HubObject>();
+  private readonly queue = pLimit(1);
+  private readonly watches: Watch[] = [];
+  private server: ReturnType<typeof createHttpServer> | undefined;
+
+  constructor(private readonly o: StandInOptions) {}
+
+  async start(): Promise<this> {
+    // The body is read before the request queues: one slow client must not hold up the rest.
+    const handler = (req: IncomingMessage, res: ServerResponse) => void readBody(req)
+      .then((body) => this.queue(() => this.handle(req, body, res)))
+      .catch((e: Error) => {
+        if (process.env.STAND_IN_DEBUG) console.error(`stand-in: ${req.method} ${req.url}: ${e.stack}`);
+        if (!res.headersSent) send(res, 500, { message: e.message });
+      });
+    this.server = this.o.tls ? createHttpsServer({ key: this.o.tls.key, cert: this.o.tls.cert }, handler) : createHttpServer(handler);
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `${this.o.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const on = (kind: typeof AGENT, fn: (o: HubObject) => Promise<void>) =>
+      watchKind(this.o.kubeConfig, kind, this.o.labelSelector, (obj, deleted) => { if (!deleted) void this.queue(() => fn(obj)).catch(() => undefined); }, () => undefined);
+    this.watches.push(await on(INFRA_ENV, (o) => this.onInfraEnv(o)));
+    this.watches.push(await on(AGENT_CLUSTER_INSTALL, (o) => this.onAci(o)));
+    this.watches.push(await on(AGENT, (o) => this.onAgent(o)));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.watches.map((w) => w.stop()));
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  /** The infra-env id the stand-in gave an InfraEnv. */
+  infraEnvId(namespace: string, name: string): string | undefined {
+    return [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name)?.id;
+  }
+
+  // ---- the hub side ----
+
+  private async onInfraEnv(ie: HubObject): Promise<void> {
+    const { namespace, name, uid } = ie.metadata;
+    let entry = [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name);
+    if (!entry) {
+      entry = { id: randomUUID(), namespace, name, uid: uid!, token: this.o.auth === 'local' ? randomBytes(24).toString('hex') : null, clusterRef: null, agentLabels: {} };
+      this.infraEnvs.set(entry.id, entry);
+    }
+    entry.clusterRef = (ie.spec?.clusterRef as InfraEnvEntry['clusterRef']) ?? null;
+    entry.agentLabels = (ie.spec?.agentLabels as Record<string, string>) ?? {};
+    if (ie.status?.debugInfo?.eventsURL?.includes(entry.id)) return;
+    const key = entry.token ? `&api_key=${entry.token}` : '';
+    await mergePatch(this.o.kubeConfig, INFRA_ENV, namespace, name, {
+      status: {
+        conditions: [{ type: 'ImageCreated', status: 'True', reason: 'InfraEnvAvailable', message: 'Image has been created', lastTransitionTime: now() }],
+        debugInfo: { eventsURL: `${this.url}${API}/events?infra_env_id=${entry.id}${key}` },
+        bootArtifacts: { discoveryIgnitionURL: `${this.url}${API}/infra-envs/${entry.id}/downloads/files?file_name=discovery.ign${key}` },
+        createdTime: now(),
+      },
+    }, true);
+  }
+
+  private async onAci(aci: HubObject): Promise<void> {
+    const known = this.acis.get(`${aci.metadata.namespace}/${aci.metadata.name}`);
+    if (!known || Number(aci.metadata.resourceVersion) >= Number(known.metadata.resourceVersion)) this.acis.set(`${aci.metadata.namespace}/${aci.metadata.name}`, aci);
+    aci = this.acis.get(`${aci.metadata.namespace}/${aci.metadata.name}`)!;
+    if (aci.status?.debugInfo?.eventsURL) return void this.maybeInstall();
+    const entry: ClusterEntry = { id: randomUUID(), namespace: aci.metadata.namespace, name: aci.metadata.name, token: this.o.auth === 'local' ? randomBytes(24).toString('hex') : null };
+    this.clusters.set(entry.id, entry);
+    await this.patchAci(entry, {
+      debugInfo: { state: 'insufficient', stateInfo: 'Cluster is not ready for install', eventsURL: `${this.url}${API}/events?cluster_id=${entry.id}${entry.token ? `&api_key=${entry.token}` : ''}` },
+      conditions: [cond('SpecSynced', 'True', 'SyncOK'), cond('RequirementsMet', 'False', 'ClusterNotReady'), cond('Completed', 'False', 'InstallationNotStarted'), cond('Failed', 'False', 'InstallationNotFailed')],
+    });
+  }
+
+  private async onAgent(agent: HubObject): Promise<void> {
+    // A watch event may be older than the answer to our own last patch.
+    const known = this.agents.get(agent.metadata.name);
+    if (!known || Number(agent.metadata.resourceVersion) >= Number(known.metadata.resourceVersion)) this.agents.set(agent.metadata.name, agent);
+    const host = this.hosts.get(agent.metadata.name);
+    const cd = agent.spec?.clusterDeploymentName as { name?: string } | undefined;
+    // Late binding: a ClusterDeployment set on an unbound host makes it bind: it is told to
+    // exit and registers again, now bound (agent_controller.go BindHostInternal).
+    if (host && !host.bound && cd?.name) {
+      Object.assign(host, { bound: true, mustExit: true, inventoried: false });
+      await this.patchAgent(agent.metadata.name, { debugInfo: { state: 'binding', stateInfo: 'Host is waiting to be bound to the cluster' } }, [cond('Bound', 'True', 'Bound')]);
+    }
+    await this.maybeInstall();
+  }
+
+  /** A cluster whose agents are all there, approved and known installs by itself (isReadyForInstallation). */
+  private async maybeInstall(): Promise<void> {
+    for (const entry of this.clusters.values()) {
+      const aci = this.acis.get(`${entry.namespace}/${entry.name}`);
+      if (!aci || aci.status?.debugInfo?.state !== 'insufficient' || aci.spec?.holdInstallation) continue;
+      const req = aci.spec?.provisionRequirements as { controlPlaneAgents: number; workerAgents?: number };
+      const cdName = (aci.spec?.clusterDeploymentRef as { name: string }).name;
+      const mine = [...this.agents.values()].filter((a) => {
+        const cd = a.spec?.clusterDeploymentName as { name?: string; namespace?: string } | undefined;
+        return cd?.name === cdName && cd.namespace === entry.namespace;
+      });
+      const ready = mine.length === req.controlPlaneAgents + (req.workerAgents ?? 0)
+        && mine.every((a) => a.spec?.approved === true && a.status?.debugInfo?.state === 'known');
+      if (!ready) continue;
+      await this.patchAci(entry, {
+        debugInfo: { state: 'installing', stateInfo: 'Installation in progress' },
+        conditions: [cond('SpecSynced', 'True', 'SyncOK'), cond('RequirementsMet', 'True', 'ClusterInstallationStarted'), cond('Completed', 'False', 'InstallationInProgress'), cond('Failed', 'False', 'InstallationNotFailed')],
+      });
+      for (const a of mine) await this.patchAgent(a.metadata.name, { debugInfo: { state: 'installing', stateInfo: 'Installation is in progress' }, progress: { currentStage: 'Starting installation' } });
+    }
+  }
+
+  private async patchAgent(hostId: string, status: Record<string, unknown>, conditions: Condition[] = []): Promise<void> {
+    const agent = this.agents.get(hostId)!;
+    const merged = mergeConditions(agent.status?.conditions, conditions);
+    this.agents.set(hostId, await mergePatch(this.o.kubeConfig, AGENT, agent.metadata.namespace, hostId, { status: { ...status, conditions: merged } }, true));
+  }
+
+  private async patchAci(entry: ClusterEntry, status: Record<string, unknown>): Promise<void> {
+    this.acis.set(`${entry.namespace}/${entry.name}`, await mergePatch(this.o.kubeConfig, AGENT_CLUSTER_INSTALL, entry.namespace, entry.name, { status }, true));
+  }
+
+  // ---- the REST side ----
+
+  private async handle(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const route = (method: string, pattern: RegExp) => (req.method === method ? pattern.exec(url.pathname) : null);
+    let m: RegExpExecArray | null;
+    if ((m = route('GET', /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/downloads\/files$/))) {
+      const ie = this.infraEnvs.get(m[1]!);
+      if (!ie) return send(res, 404, { message: 'no such infra-env' });
+      if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+      if (url.searchParams.get('file_name') !== 'discovery.ign') return send(res, 400, { message: 'file_name' });
+      this.calls.ignitions++;
+      return send(res, 200, discoveryIgnition({
+        serviceBaseUrl: this.url, infraEnvId: ie.id, agentImage: this.o.agentImage ?? 'quay.io/edge-infrastructure/assisted-installer-agent:latest',
+        skipCertVerification: !this.o.tls, token: ie.token, caCert: this.o.tls?.ca ?? null, unitEnv: this.o.unitEnv ?? {},
+      }));
+    }
+    if ((m = route('POST', /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/hosts$/))) return this.register(req, url, res, m[1]!, JSON.parse(body));
+    if ((m = /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/hosts\/([^/]+)\/(instructions|progress)$/.exec(url.pathname))) {
+      const ie = this.infraEnvs.get(m[1]!), host = this.hosts.get(m[2]!);
+      if (!ie || !host) return send(res, 404, { message: 'no such host' });
+      if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+      if (m[3] === 'instructions' && req.method === 'GET') return send(res, 200, this.instructions(m[2]!, host));
+      if (m[3] === 'instructions' && req.method === 'POST') return this.stepReply(res, m[2]!, host, JSON.parse(body));
+      if (m[3] === 'progress' && req.method === 'PUT') {
+        const stage = (JSON.parse(body) as { current_stage: string }).current_stage;
+        await this.patchAgent(m[2]!, { debugInfo: { state: 'installing-in-progress', stateInfo: stage }, progress: { currentStage: stage } });
+        return send(res, 200, {});
+      }
+    }
+    if ((m = route('POST', /^\/api\/assisted-install\/v2\/clusters\/([^/]+)\/actions\/complete-installation$/))) {
+      const entry = this.clusters.get(m[1]!);
+      if (!entry) return send(res, 404, { message: 'no such cluster' });
+      if (!this.authorized(req, url, entry.token)) return send(res, 401, { message: 'unauthorized' });
+      return this.complete(res, entry, (JSON.parse(body) as { is_success: boolean }).is_success);
+    }
+    send(res, 404, { message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  private authorized(req: IncomingMessage, url: URL, token: string | null): boolean {
+    if (this.o.auth === 'none') return true;
+    const ok = token !== null && (req.headers['x-secret-key'] === token || url.searchParams.get('api_key') === token);
+    if (!ok) this.calls.unauthorized++;
+    return ok;
+  }
+
+  private async register(req: IncomingMessage, url: URL, res: ServerResponse, infraEnvId: string, body: { host_id: string }): Promise<void> {
+    const ie = this.infraEnvs.get(infraEnvId);
+    if (!ie) return send(res, 404, { message: 'no such infra-env' });
+    if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+    this.calls.registrations++;
+    const hostId = body.host_id;
+    let host = this.hosts.get(hostId);
+    if (!host) this.hosts.set(hostId, (host = { infraEnvId, bound: ie.clusterRef !== null, inventoried: false, mustExit: false, installSent: false }));
+    host.mustExit = false;
+    if (!this.agents.has(hostId)) {
+      // CreateAgentCR: named by host id, the InfraEnv's labels, bound when the InfraEnv is.
+      const created = await this.o.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+        group: AGENT.group, version: AGENT.version, plural: AGENT.plural, namespace: ie.namespace,
+        body: {
+          apiVersion: `${AGENT.group}/${AGENT.version}`, kind: 'Agent',
+          metadata: {
+            name: hostId, namespace: ie.namespace,
+            labels: { ...ie.agentLabels, 'infraenvs.agent-install.openshift.io': ie.name },
+            ownerReferences: [{ apiVersion: `${INFRA_ENV.group}/${INFRA_ENV.version}`, kind: 'InfraEnv', name: ie.name, uid: ie.uid }],
+          },
+          spec: { approved: false, role: '', ...(ie.clusterRef ? { clusterDeploymentName: ie.clusterRef } : {}) },
+        },
+      });
+      this.agents.set(hostId, created as HubObject);
+    }
+    await this.patchAgent(hostId, { debugInfo: { state: host.bound ? 'discovering' : 'discovering-unbound', stateInfo: 'Waiting for host to send hardware details' } }, [cond('Connected', 'True', 'AgentIsConnected')]);
+    send(res, 201, {
+      id: hostId, infra_env_id: infraEnvId, kind: 'Host', status: host.bound ? 'discovering' : 'discovering-unbound',
+      next_step_runner_command: { command: '', args: [JSON.stringify({ infra_env_id: infraEnvId, host_id: hostId, agent_version: this.o.agentImage ?? '' })] },
+    });
+  }
+
+  private instructions(hostId: string, host: HostEntry): object {
+    if (host.mustExit) return { next_instruction_seconds: 1, post_step_action: 'exit', instructions: [] };
+    const state = this.agents.get(hostId)?.status?.debugInfo?.state;
+    const steps = [];
+    if (!host.inventoried) steps.push({ step_type: 'inventory', step_id: `inventory-${randomBytes(4).toString('hex')}`, command: '', args: [] });
+    else if (state === 'installing' && !host.installSent) {
+      host.installSent = true;
+      steps.push({ step_type: 'install', step_id: `install-${randomBytes(4).toString('hex')}`, command: '', args: [] });
+    }
+    return { next_instruction_seconds: 1, post_step_action: 'continue', instructions: steps };
+  }
+
+  private async stepReply(res: ServerResponse, hostId: string, host: HostEntry, reply: { step_type: string; exit_code: number; output: string }): Promise<void> {
+    if (reply.step_type === 'inventory' && reply.exit_code === 0) {
+      const inv = JSON.parse(reply.output) as { hostname: string; interfaces: { mac_address: string; ipv4_addresses: string[] }[] };
+      host.inventoried = true;
+      await this.patchAgent(hostId, {
+        inventory: { hostname: inv.hostname, interfaces: inv.interfaces.map((i) => ({ macAddress: i.mac_address, ipV4Addresses: i.ipv4_addresses, ipV6Addresses: [], flags: ['up'] })) },
+        debugInfo: { state: host.bound ? 'known' : 'known-unbound', stateInfo: host.bound ? 'Host is ready to be installed' : 'Host is ready to be bound to a cluster' },
+      }, [cond('Validated', 'True', 'ValidationsPassing'), cond('RequirementsMet', 'True', host.bound ? 'HostIsReady' : 'UnboundHostIsReady')]);
+      await this.maybeInstall();
+    }
+    send(res, 204, null);
+  }
+
+  private async complete(res: ServerResponse, entry: ClusterEntry, success: boolean): Promise<void> {
+    const aci = this.acis.get(`${entry.namespace}/${entry.name}`)!;
+    const cdName = (aci.spec?.clusterDeploymentRef as { name: string }).name;
+    for (const a of this.agents.values()) {
+      const cd = a.spec?.clusterDeploymentName as { name?: string; namespace?: string } | undefined;
+      if (cd?.name !== cdName || cd.namespace !== entry.namespace) continue;
+      await this.patchAgent(a.metadata.name, success
+        ? { debugInfo: { state: 'installed', stateInfo: 'Done' }, progress: { currentStage: 'Done' } }
+        : { debugInfo: { state: 'error', stateInfo: 'installation failed' } },
+      [cond('Installed', success ? 'True' : 'False', success ? 'InstallationCompleted' : 'InstallationFailed')]);
+    }
+    await this.patchAci(entry, success
+      ? { debugInfo: { state: 'adding-hosts', stateInfo: 'Cluster is installed' }, conditions: [cond('SpecSynced', 'True', 'SyncOK'), cond('RequirementsMet', 'True', 'ClusterAlreadyInstalling'), cond('Completed', 'True', 'InstallationCompleted'), cond('Failed', 'False', 'InstallationNotFailed')] }
+      : { debugInfo: { state: 'error', stateInfo: 'cluster installation failed' }, conditions: [cond('Failed', 'True', 'InstallationFailed'), cond('Completed', 'False', 'InstallationFailed')] });
+    send(res, 202, {});
+  }
+}
+
+function cond(type: string, status: string, reason: string): Condition {
+  return { type, status, reason, message: reason, lastTransitionTime: now() };
+}
+
+function mergeConditions(current: Condition[] = [], updates: Condition[]): Condition[] {
+  const out = current.filter((c) => !updates.some((u) => u.type === c.type));
+  return [...out, ...updates];
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('close', () => reject(new Error('the client went away')));
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = body === null ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
