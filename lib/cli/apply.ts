@@ -83,6 +83,7 @@ export const applyCommand: CommandModule = {
       }
     }
     if (!argv.run) return 0;
-    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig });
+    // The runner starts and replaces the fake hosts the plan lists, on the same engines.
+    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines });
   }),
 };
