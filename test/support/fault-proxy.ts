@@ -30,6 +30,8 @@ export interface FaultProxy {
   readonly maxInFlight: number;
   /** The next `count` requests get `fault`. */
   inject(count: number, fault: Fault): void;
+  /** Every `every`-th request from now on gets `fault`, `count` times in all (spread over a run). */
+  sprinkle(every: number, count: number, fault: Fault): void;
   /** From the `after`-th request from now on, every connection is dropped, for good. */
   dieAfter(after: number): void;
   close(): Promise<void>;
@@ -52,6 +54,17 @@ export async function startFaultProxy(upstream: KubeConfig): Promise<FaultProxy>
   const agent = new Agent({ keepAlive: true, ca: b64(cluster.caData), cert: b64(user.certData), key: b64(user.keyData) });
 
   const faults: Fault[] = [];
+  const sprinkled: { every: number; left: number; fault: Fault; n: number }[] = [];
+  const nextFault = (): Fault | undefined => {
+    if (faults.length) return faults.shift();
+    for (const s of sprinkled) {
+      if (s.left > 0 && ++s.n % s.every === 0) {
+        s.left--;
+        return s.fault;
+      }
+    }
+    return undefined;
+  };
   let dieAt = Infinity;
   let seen = 0;
   const stats = { passed: 0, faulted: 0, inFlight: 0, maxInFlight: 0 };
@@ -59,7 +72,7 @@ export async function startFaultProxy(upstream: KubeConfig): Promise<FaultProxy>
   const server: Server = createServer({ key: readFileSync(keyPath), cert }, (req, res) => {
     seen++;
     if (seen >= dieAt) return void req.socket.destroy();
-    const fault = faults.shift();
+    const fault = nextFault();
     if (fault) {
       stats.faulted++;
       if (fault.reset) return void req.socket.destroy();
@@ -99,6 +112,7 @@ export async function startFaultProxy(upstream: KubeConfig): Promise<FaultProxy>
     get faulted() { return stats.faulted; },
     get maxInFlight() { return stats.maxInFlight; },
     inject(count, fault) { for (let i = 0; i < count; i++) faults.push(fault); },
+    sprinkle(every, count, fault) { sprinkled.push({ every, left: count, fault, n: 0 }); },
     dieAfter(after) { dieAt = seen + after; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

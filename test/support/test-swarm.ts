@@ -103,24 +103,36 @@ export async function testSwarm(prefix: string): Promise<TestSwarm> {
   return swarm;
 }
 
-/** Runs the CLI until its output has a line matching `when`, then SIGKILLs it. */
-export function killWhen(child: ChildProcess, when: (line: string) => boolean): Promise<CliResult & { killedAt: string | null }> {
+/** Collects a started CLI's output to its end, telling `onLine` each stdout line as it comes. */
+export function watchLines(child: ChildProcess, onLine: (line: string) => void): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  let killedAt: string | null = null;
   let pending = '';
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d;
     pending += d;
     const lines = pending.split('\n');
     pending = lines.pop()!;
-    for (const line of lines) {
-      if (killedAt === null && when(line)) {
-        killedAt = line;
-        child.kill('SIGKILL');
-      }
-    }
+    for (const line of lines) onLine(line);
   });
   child.stderr!.on('data', (d) => { stderr += d; });
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, killedAt })));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** Runs the CLI until its output has a line matching `when`, then SIGKILLs it. */
+export async function killWhen(child: ChildProcess, when: (line: string) => boolean): Promise<CliResult & { killedAt: string | null }> {
+  let killedAt: string | null = null;
+  const result = await watchLines(child, (line) => {
+    if (killedAt === null && when(line)) {
+      killedAt = line;
+      child.kill('SIGKILL');
+    }
+  });
+  return { ...result, killedAt };
+}
+
+/** "[ 12/40] …": the step number and total of a plain progress line, or null. */
+export function stepOf(line: string): { done: number; total: number } | null {
+  const m = /^\[\s*(\d+)\/(\d+)\] /.exec(line);
+  return m ? { done: Number(m[1]), total: Number(m[2]) } : null;
 }
