@@ -50,6 +50,13 @@ test('on an empty hub every object of dist/ is a create, every fake host a start
   assert.match(text, `  + Namespace ${swarm.name}-sno-1`);
 });
 
+test('apply without a terminal to ask on refuses unless --yes, and changes nothing', async () => {
+  const r = await swarm.cli(['apply', '--no-run'], env);
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, 'error: not a terminal, so nobody can confirm: pass --yes');
+  assert.is((await planJson()).summary.create, readHubObjects(swarm.dist).length);
+});
+
 test('right after apply the plan is empty, also when the server is asked about every object', async () => {
   const applied = ok(await swarm.cli(['apply', '--yes', '--no-run'], env), 'apply');
   assert.match(applied.stdout, 'Apply complete');
