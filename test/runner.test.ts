@@ -9,6 +9,9 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { executeRun } from '../lib/runner/run.ts';
 import { readLaunchPlans } from '../lib/dist/read.ts';
 import { AGENT } from '../lib/runner/hub.ts';
+import { SwarmObserver } from '../lib/runner/observe.ts';
+import { openEngines } from '../lib/engine/pool.ts';
+import { countStates } from '../lib/report/counts.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
 
 let swarm: TestSwarm;
@@ -65,6 +68,16 @@ test('every cluster goes from applied CRs to installed; Agents carry the planned
   const report = JSON.parse(readFileSync(join(result.reportDir, 'report.json'), 'utf8'));
   assert.ok(report.transitions.length > 20);
   assert.ok(report.transitions.some((t: { name: string; field: string; to: string }) => t.name === 'late-1' && t.field === 'state' && t.to === 'adding-hosts'));
+  // What `swarm status` shows from outside the runner agrees.
+  const observer = await new SwarmObserver(swarm.kubeConfig, openEngines([]), swarm.name, plans).start();
+  try {
+    const counts = countStates((await observer.look()).counts);
+    assert.equal([counts.hosts.installed, counts.hosts.failed, counts.hosts.byState['known-unbound']], [6, 0, 1]);
+    assert.equal([counts.clusters.installed, counts.clusters.total], [4, 4]);
+  } finally {
+    await observer.stop();
+  }
+
   const md = readFileSync(join(result.reportDir, 'summary.md'), 'utf8');
   if (process.env.SHOW_REPORT) console.log(md);
   assert.match(md, /container start → installed \| 6 \|/);

@@ -1,11 +1,68 @@
-// `swarm status`: not built yet (issue 5).
+// `swarm status`: the swarm's hosts and clusters per state and stage, and its containers, as
+// the hub and the engines show them (what the runner's live progress shows, from outside it).
+// --watch keeps looking until Ctrl-C: redrawn in place on a terminal, a line per look otherwise.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { loadConfigFile } from '../config/load.ts';
+import { readLaunchPlans } from '../dist/read.ts';
+import type { LaunchPlans } from '../dist/types.ts';
+import { openEngines } from '../engine/pool.ts';
+import { loadKubeConfig } from '../hub/kubeconfig.ts';
+import { countStates, formatTally } from '../report/counts.ts';
+import { countsLine, renderCounts } from '../report/progress.ts';
+import { SwarmObserver, type SwarmView } from '../runner/observe.ts';
+import { LAUNCH_DIR } from '../constructs/synth.ts';
+import { UserError } from './errors.ts';
+import { exitWith, withConfig, withHub } from './options.ts';
+
+function render(swarm: string, view: SwarmView): string[] {
+  return [`swarm ${swarm}`, ...renderCounts(countStates(view.counts)), `containers: ${formatTally(view.containers)}`];
+}
 
 export const statusCommand: CommandModule = {
   command: 'status',
-  describe: '(not yet: issue 5)',
-  handler: () => {
-    console.error('swarm status: not yet (issue 5)');
-    process.exitCode = 2;
-  },
+  describe: 'hosts and clusters per state and stage, from the hub and the container engines',
+  builder: (y) => withHub(withConfig(y))
+    .option('watch', { type: 'boolean', default: false, describe: 'keep showing it until Ctrl-C' })
+    .option('interval', { type: 'number', default: 2, describe: 'seconds between looks with --watch' }),
+  handler: (argv) => exitWith(async () => {
+    const config = await loadConfigFile(String(argv.config));
+    const { kubeConfig } = loadKubeConfig({ kubeconfig: argv.kubeconfig as string | undefined, context: argv.context as string | undefined }, config.hub);
+    const engines = openEngines(config.runtime.engines);
+    await engines.ping().catch((err: Error) => { throw new UserError(err.message); });
+    const dist = String(argv.dist);
+    let plans: LaunchPlans | null = null;
+    if (existsSync(join(dist, LAUNCH_DIR))) {
+      plans = readLaunchPlans(dist);
+      if (plans.order.metadata.name !== config.name) plans = null;
+    }
+    const observer = await new SwarmObserver(kubeConfig, engines, config.name, plans).start((err) => console.error(`status: ${err.message}`));
+    try {
+      if (!argv.watch) {
+        console.log(render(config.name, await observer.look()).join('\n'));
+        return 0;
+      }
+      const tty = Boolean(process.stdout.isTTY);
+      const started = Date.now();
+      let drawn = 0;
+      let stopped = false;
+      const stop = () => { stopped = true; };
+      process.once('SIGINT', stop);
+      while (!stopped) {
+        const view = await observer.look();
+        if (tty) {
+          const lines = render(config.name, view);
+          process.stdout.write(`${drawn ? `\x1b[${drawn}A\x1b[0J` : ''}${lines.join('\n')}\n`);
+          drawn = lines.length;
+        } else {
+          console.log(countsLine(countStates(view.counts), (Date.now() - started) / 1000));
+        }
+        await new Promise((r) => setTimeout(r, (argv.interval as number) * 1000));
+      }
+      return 0;
+    } finally {
+      await observer.stop();
+    }
+  }),
 };

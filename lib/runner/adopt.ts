@@ -1,6 +1,7 @@
 // Step 3: what already runs. A re-run (apply again on a swarm half-way) keeps every container
 // whose spec is unchanged (same spec-hash label) and starts only what is missing; a container
-// whose planned spec changed is replaced when its host is launched.
+// whose planned spec changed, or that was made and never started, is replaced when its host is
+// launched.
 import type { ContainerInfo } from '../engine/engine.ts';
 import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import type { RunContext } from './context.ts';
@@ -20,7 +21,8 @@ export async function adoptContainers(ctx: RunContext): Promise<Existing> {
   for (const host of ctx.plan.hosts) {
     const c = byName.get(host.spec.container.name);
     if (!c) continue;
-    if (c.labels[LABEL.specHash] !== host.spec.container.labels[LABEL.specHash]) {
+    // Another spec, or made but never started (a run killed between create and start): replaced.
+    if (c.labels[LABEL.specHash] !== host.spec.container.labels[LABEL.specHash] || c.state === 'created') {
       stale.set(host.spec.hostname, c);
       continue;
     }

@@ -76,6 +76,11 @@ export class ServiceStandIn {
     await new Promise((r) => this.server?.close(r));
   }
 
+  /** Every token the stand-in handed out (infra-envs and clusters), for leak checks. */
+  tokens(): string[] {
+    return [...this.infraEnvs.values(), ...this.clusters.values()].flatMap((e) => (e.token ? [e.token] : []));
+  }
+
   /** The infra-env id the stand-in gave an InfraEnv. */
   infraEnvId(namespace: string, name: string): string | undefined {
     return [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name)?.id;
