@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   synth: () => import('./synth.ts'),
   diff: () => import('./diff.ts'),
   apply: () => import('./apply.ts'),
+  launch: () => import('./launch.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
