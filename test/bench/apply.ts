@@ -55,6 +55,18 @@ async function removeSwarm(client: HubClient, name: string): Promise<void> {
   await Promise.all([...namespaces, ...imageSets].map((o) => client.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name })));
 }
 
+/** Waits for the hub's namespace controller to have removed the swarms' namespaces, so that
+ *  the tests that run after the benchmark do not queue behind a thousand deletions. */
+async function waitRemoved(client: HubClient, names: string[]): Promise<void> {
+  const deadline = Date.now() + 20 * 60_000;
+  for (let last = -1; Date.now() < deadline;) {
+    const left = (await Promise.all(names.map((n) => client.list('v1', 'Namespace', { labelSelector: swarmSelector(n) })))).flat().length;
+    if (!left) return;
+    if (left !== last && (last === -1 || last - left >= 200)) console.log(`cleanup: ${left} namespaces still being deleted by the hub`), (last = left);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
   const clusters = Number(args[0] ?? 1000);
   const h = await hub();
@@ -112,8 +124,8 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await removeSwarm(client, ours);
     await removeSwarm(client, theirs);
-    // Not waited for: the hub's namespace controller has a thousand namespaces to empty.
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: service.name });
     rmSync(dir, { recursive: true, force: true });
+    await waitRemoved(client, [ours, theirs]);
   }
 }
