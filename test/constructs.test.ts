@@ -44,7 +44,7 @@ test('SwarmCluster (single node): namespace, pull-secret reference, ClusterDeplo
       networkType: 'OVNKubernetes',
       userManagedNetworking: true,
     },
-    provisionRequirements: { controlPlaneAgents: 1, workerAgents: 0 },
+    provisionRequirements: { controlPlaneAgents: 1 },
     sshPublicKey: swarm.config.sshPublicKey,
   });
   assert.equal(objects[4].spec, {

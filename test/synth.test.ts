@@ -74,7 +74,7 @@ test('the default swarm: the objects and hosts of its clusters and pool', () => 
   assert.equal(byKind(hub, 'Namespace').map((d) => d.metadata.name).sort(), ['demo-compact-1', 'demo-multi-1', 'demo-sno-1', 'demo-sno-2', 'demo-spare']);
   const aci = Object.fromEntries(byKind(hub, 'AgentClusterInstall').map((d) => [d.metadata.name, d]));
   assert.equal(aci['multi-1'].spec.provisionRequirements, { controlPlaneAgents: 3, workerAgents: 2 });
-  assert.equal(aci['sno-1'].spec.provisionRequirements, { controlPlaneAgents: 1, workerAgents: 0 });
+  assert.equal(aci['sno-1'].spec.provisionRequirements, { controlPlaneAgents: 1 });
   assert.is(aci['sno-1'].spec.networking.userManagedNetworking, true);
   assert.is(aci['sno-1'].spec.apiVIPs, undefined);
   assert.is(aci['compact-1'].spec.apiVIPs.length, 1);

@@ -58,7 +58,9 @@ export class SwarmCluster extends Construct {
           // A single node serves its own API: no VIPs, user-managed networking.
           userManagedNetworking: singleNode,
         },
-        provisionRequirements: { controlPlaneAgents: cluster.controlPlanes, workerAgents: cluster.workers },
+        // workerAgents: 0 is left out, as the service writes it (omitempty): else the service's
+        // next update of the object drops it and every plan shows it as a change.
+        provisionRequirements: { controlPlaneAgents: cluster.controlPlanes, ...(cluster.workers ? { workerAgents: cluster.workers } : {}) },
         sshPublicKey: swarm.config.sshPublicKey,
         ...(cluster.vips ? { apiViPs: [cluster.vips.api], ingressViPs: [cluster.vips.ingress] } : {}),
         ...(cluster.holdInstallation ? { holdInstallation: true } : {}),
