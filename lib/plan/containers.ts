@@ -1,7 +1,8 @@
 // The container side of a plan: the launch plans' containers against those running on the
 // engines (found by the swarm's labels), compared by the spec-hash label. Fake hosts are
 // started or replaced by the runner; a cluster's dry-run controller is started by the runner
-// once the cluster installs, so a missing one is "on install", not a start.
+// once the cluster installs, so a missing one is "on install", not a start, and one whose spec
+// changed is removed by apply (the runner starts the new one). Stops are apply's.
 import type { ContainerInfo } from '../engine/engine.ts';
 import type { LaunchPlans } from '../dist/types.ts';
 import type { ContainerSpec } from '../swarm/containers.ts';
@@ -61,6 +62,8 @@ export function planContainers(launch: LaunchPlans, live: ContainerInfo[]): Cont
     for (const extra of found.filter((c) => c !== keep)) changes.push(stop(extra, `duplicate of ${keep!.engine}/${keep!.id.slice(0, 12)}`));
     if (!keep) changes.push({ ...base, action: component === 'controller' ? 'on-install' : 'start' });
     else if (keep.labels[LABEL.specHash] !== hash) changes.push({ ...base, action: 'replace', engine: keep.engine, id: keep.id, reason: 'spec changed' });
+    // Made but never started (a run killed between the two): the runner makes it again.
+    else if (component === 'fake-host' && keep.state === 'created') changes.push({ ...base, action: 'replace', engine: keep.engine, id: keep.id, reason: 'created, never started' });
     else unchanged++;
   }
   for (const extras of byName.values()) for (const c of extras) changes.push(stop(c, 'not in dist/'));

@@ -75,13 +75,15 @@ async function applyObjects(plan: Plan, ctx: ExecuteContext, result: ExecuteResu
 }
 
 async function stopContainers(plan: Plan, ctx: ExecuteContext, result: ExecuteResult): Promise<void> {
-  const stops = plan.containers.filter((c): c is ContainerChange & { id: string } => c.action === 'stop' && !!c.id);
+  // Stops; and controllers to replace: the runner starts controllers but does not replace them.
+  const stops = plan.containers.filter((c): c is ContainerChange & { id: string } =>
+    !!c.id && (c.action === 'stop' || (c.action === 'replace' && c.component === 'controller')));
   if (!stops.length) return;
   ctx.progress.begin(stops.length, 'stop containers');
   await settleWave(stops, async (c) => {
     await ctx.engines.remove(c.id);
     result.stopped++;
-    ctx.progress.step(`stopped and removed container ${c.name}${c.engine ? ` on ${c.engine}` : ''}`);
+    ctx.progress.step(`${c.action === 'replace' ? 'removed (to be replaced)' : 'stopped and removed'} container ${c.name}${c.engine ? ` on ${c.engine}` : ''}`);
   }, ctx.secrets);
   ctx.progress.end();
 }

@@ -112,5 +112,5 @@ export function isEmptyPlan(plan: Plan): boolean {
 
 /** Whether apply itself has work (objects to change, containers to stop); starts are the runner's. */
 export function hasApplyWork(plan: Plan): boolean {
-  return plan.objects.length > 0 || plan.containers.some((c) => c.action === 'stop');
+  return plan.objects.length > 0 || plan.containers.some((c) => c.action === 'stop' || (c.action === 'replace' && c.component === 'controller'));
 }
