@@ -68,7 +68,8 @@ export interface ClusterRecord {
   failure: Failure | null;
 }
 
-export type EndReason = 'done' | 'timeout' | 'interrupted';
+/** done: every cluster installed or failed; error: the hub or an engine failed the run. */
+export type EndReason = 'done' | 'timeout' | 'interrupted' | 'error';
 
 export interface RunRecord {
   swarm: string;

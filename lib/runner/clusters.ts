@@ -69,7 +69,9 @@ export function watchClusters(ctx: RunContext): Promise<Watch> {
     else if (clusterFailed(aci)) ctx.tracker.failCluster(record, { reason: `cluster ${state ?? 'failed'}`, stateInfo });
 
     if (state && clusterInstalling(state) && id && !record.controllerId && !starting.has(record.name) && !record.outcome) {
-      startController(record, doc, id, ctx.config.hub.auth === 'local' ? apiKey : null);
+      const local = ctx.config.hub.auth === 'local';
+      if (local && !apiKey) ctx.log(`runner: cluster ${record.name}: no api_key in its eventsURL: its controller runs without a token`);
+      startController(record, doc, id, local ? apiKey : null);
     }
   };
   return watchKind(ctx.kubeConfig, AGENT_CLUSTER_INSTALL, swarmSelector(ctx.plan.swarm), (obj, deleted) => { if (!deleted) onAci(obj); },

@@ -36,7 +36,7 @@ export async function discoverAgents(ctx: RunContext): Promise<Watch> {
     else p.resolve(outcome);
   };
   ctx.signal.addEventListener('abort', () => {
-    for (const [key, p] of pending) settle(key, new Error(`InfraEnv ${key} was not ready in time (${p.lastSeen})`));
+    for (const [key, p] of pending) settle(key, new Error(`the run ended before InfraEnv ${key} was ready (${p.lastSeen})`));
   }, { once: true });
 
   const onInfraEnv = (infraEnv: HubObject) => {

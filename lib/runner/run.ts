@@ -102,6 +102,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const watches: Watch[] = [];
   let stopContainerWatch = () => {};
   let endReason: EndReason = 'interrupted';
+  let failure: unknown;
   progress.start();
   ctx.log(`runner: swarm ${plan.swarm}: ${plan.hosts.length} fake hosts, ${plan.controllers.length} clusters, on ${engines.name}`);
   try {
@@ -115,6 +116,10 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     endReason = await waitUntilDone(tracker, tracker.record.startedAt + runtime.timeoutMinutes * 60_000, interrupted.signal);
     stop.abort();
     await launching;
+  } catch (err) {
+    // The hub or an engine failed us: what was made stays, and the report says how far it got.
+    failure = err;
+    endReason = 'error';
   } finally {
     stop.abort();
     stopContainerWatch();
@@ -126,9 +131,10 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   }
   const record = tracker.end(endReason);
   const { dir } = await writeReport(options.reportsDir ?? runtime.reportsDir, record);
+  output.write(`runner: ${endReason}; report in ${dir}\n`);
+  if (failure) throw failure instanceof EngineError ? new UserError(failure.message) : failure;
   const allInstalled = record.clusters.every((c) => c.outcome === 'installed') && !record.hosts.some((h) => h.outcome === 'failed');
   const exitCode = endReason === 'interrupted' ? 130 : endReason === 'done' && allInstalled ? 0 : 1;
-  output.write(`runner: ${endReason}; report in ${dir}\n`);
   return { exitCode, endReason, reportDir: dir, record };
 }
 

@@ -8,6 +8,8 @@ export class Tracker {
   private readonly hosts = new Map<string, HostRecord>();
   private readonly byId = new Map<string, HostRecord>();
   private readonly clusters = new Map<string, ClusterRecord>();
+  /** The last value of each field, per host or cluster: a change is only noted when it differs. */
+  private readonly last = new Map<string, string>();
 
   constructor(plan: RunPlan, settings: RunRecord['settings'], readonly now: () => number = Date.now) {
     const hosts = plan.hosts.map((h): HostRecord => ({
@@ -130,7 +132,6 @@ export class Tracker {
     return this.record;
   }
 
-  private readonly last = new Map<string, string>();
   private current(subject: HostRecord | ClusterRecord, field: string): string | null {
     const key = `${'hostId' in subject ? 'host' : 'cluster'}/${'hostId' in subject ? subject.hostname : subject.name}/${field}`;
     return this.last.get(key) ?? (field === 'state' ? subject.state : null);
