@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { hub, removeTestContainers, testLabels, TEST_ID_LABEL } from './support/hub.ts';
 import { ensureTinyImage } from './support/images.ts';
 import { DockerEngine } from '../lib/engine/docker.ts';
-import { EnginePool } from '../lib/engine/pool.ts';
+import { EnginePool, openEngines } from '../lib/engine/pool.ts';
+import { parseDockerHost } from '../lib/engine/docker-host.ts';
 import type { ContainerEvent, ContainerInfo, LaunchSpec } from '../lib/engine/engine.ts';
 import { LABEL } from '../lib/swarm/labels.ts';
 
@@ -169,6 +170,19 @@ test('a pool keeps each cluster on one engine and spreads clusters across engine
   assert.is(next.engine, 'b');
   for (const c of [...started, next]) await again.remove(c.id);
   assert.is((await again.list(mine)).length, 0);
+});
+
+test('DOCKER_HOST values become connection options: unix, tcp (TLS from the docker env), ssh', () => {
+  assert.equal(parseDockerHost(undefined, {}), { name: 'local', local: true, options: { socketPath: '/var/run/docker.sock' } });
+  assert.equal(parseDockerHost(undefined, { DOCKER_HOST: 'unix:///run/user/1/docker.sock' }).options, { socketPath: '/run/user/1/docker.sock' });
+  assert.equal(parseDockerHost('tcp://10.1.2.3:2375', {}), { name: 'tcp://10.1.2.3:2375', local: false, options: { protocol: 'http', host: '10.1.2.3', port: 2375 } });
+  assert.is(parseDockerHost('tcp://h:2376', {}).options.protocol, 'https');
+  assert.is(parseDockerHost('tcp://h:2375', { DOCKER_TLS_VERIFY: '1' }).options.protocol, 'https');
+  const ssh = parseDockerHost('ssh://core@host-2:2222', { SSH_AUTH_SOCK: '/tmp/agent.sock' });
+  assert.equal(ssh, { name: 'ssh://host-2:2222', local: false, options: { protocol: 'ssh', host: 'host-2', port: 2222, username: 'core', sshOptions: { agent: '/tmp/agent.sock' } } });
+  assert.throws(() => parseDockerHost('npipe:////./pipe/docker', {}), /unsupported scheme npipe:/);
+  // Two entries for one address are two engines with names of their own.
+  assert.equal(openEngines(['unix:///a.sock', 'unix:///a.sock']).engines.map((e) => e.name), ['unix:///a.sock', 'unix:///a.sock#2']);
 });
 
 test('an engine that is down fails with a clear message', async () => {

@@ -8,7 +8,8 @@ import type { FakeHostDoc } from '../dist/types.ts';
 import type { HostRecord } from '../report/types.ts';
 import { AGENT, mergePatch, watchKind, type HubObject, type Watch } from './hub.ts';
 import { hostFailed, hostMilestone } from './states.ts';
-import { swarmSelector, type RunContext } from './context.ts';
+import type { RunContext } from './context.ts';
+import { swarmSelector } from '../swarm/labels.ts';
 import type { PlayerContext } from './hooks.ts';
 
 /** What the plan wants in an Agent's spec. */

@@ -9,7 +9,8 @@ import type { ClusterRecord } from '../report/types.ts';
 import { AGENT_CLUSTER_INSTALL, watchKind, type HubObject, type Watch } from './hub.ts';
 import { queryParam } from './service-api.ts';
 import { clusterFailed, clusterInstalled, clusterInstalling } from './states.ts';
-import { swarmSelector, type RunContext } from './context.ts';
+import type { RunContext } from './context.ts';
+import { swarmSelector } from '../swarm/labels.ts';
 
 export function clusterIdentity(aci: HubObject): { id: string | null; apiKey: string | null } {
   const eventsURL = aci.status?.debugInfo?.eventsURL;

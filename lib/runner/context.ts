@@ -30,7 +30,3 @@ export interface RunContext {
   log(line: string): void;
 }
 
-/** The swarm's own labels, which every container and CR of it carries. */
-export function swarmSelector(swarm: string): string {
-  return `assisted-swarm.io/swarm=${swarm}`;
-}

@@ -7,7 +7,8 @@ import { condition, INFRA_ENV, watchKind, type HubObject, type Watch } from './h
 import { agentLaunchFrom, type AgentLaunch } from './ignition.ts';
 import { discoveryIgnitionUrl, getText, queryParam, ServiceError } from './service-api.ts';
 import { refKey } from './plan.ts';
-import { swarmSelector, type RunContext } from './context.ts';
+import type { RunContext } from './context.ts';
+import { swarmSelector } from '../swarm/labels.ts';
 
 interface Pending {
   resolve(launch: AgentLaunch): void;

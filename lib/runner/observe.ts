@@ -9,7 +9,7 @@ import type { LaunchPlans } from '../dist/types.ts';
 import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import { AGENT, AGENT_CLUSTER_INSTALL, watchKind, type HubObject, type Watch } from './hub.ts';
 import { clusterFailed, clusterInstalled, hostFailed } from './states.ts';
-import { swarmSelector } from './context.ts';
+import { swarmSelector } from '../swarm/labels.ts';
 
 export interface SwarmView {
   counts: CountsInput;

@@ -223,7 +223,8 @@ export class ServiceStandIn {
     const hostId = body.host_id;
     let host = this.hosts.get(hostId);
     if (!host) this.hosts.set(hostId, (host = { infraEnvId, bound: ie.clusterRef !== null, inventoried: false, mustExit: false, installSent: false }));
-    host.mustExit = false;
+    // A (re-)registered host is asked for its inventory again.
+    Object.assign(host, { mustExit: false, inventoried: false });
     if (!this.agents.has(hostId)) {
       // CreateAgentCR: named by host id, the InfraEnv's labels, bound when the InfraEnv is.
       const created = await this.o.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
@@ -260,7 +261,8 @@ export class ServiceStandIn {
   }
 
   private async stepReply(res: ServerResponse, hostId: string, host: HostEntry, reply: { step_type: string; exit_code: number; output: string }): Promise<void> {
-    if (reply.step_type === 'inventory' && reply.exit_code === 0) {
+    // A reply that crossed the host's binding is dropped: it registers again and is asked anew.
+    if (reply.step_type === 'inventory' && reply.exit_code === 0 && !host.mustExit) {
       const inv = JSON.parse(reply.output) as { hostname: string; interfaces: { mac_address: string; ipv4_addresses: string[] }[] };
       host.inventoried = true;
       await this.patchAgent(hostId, {
