@@ -91,10 +91,27 @@ test('fields another manager took are a conflict: named in the plan, refused by 
   assert.match(plan.blockers[0]!, '"someone-else"');
 
   const refused = exits(await swarm.cli(['apply', '--yes', '--no-run'], env), 1, 'apply with a conflict');
-  assert.match(refused.stderr, 'blocker');
-  assert.match(refused.stderr, '--force-conflicts');
+  assert.match(refused.stderr, 'the plan has blockers (listed above): nothing was changed');
+  assert.match(refused.stdout, `InfraEnv ${ns(2)}/sno-2: .spec.sshAuthorizedKey owned by "someone-else": apply --force-conflicts takes them over`);
   exits(await swarm.cli(['apply', '--yes', '--no-run', '--force-conflicts'], env), 0, 'apply --force-conflicts');
   assert.equal((await planJson()).objects, []);
+});
+
+test('a namespace that exists and is not the swarm\'s is not taken over', async () => {
+  const taken = `${swarm.name}-sno-3`;
+  await someoneElse.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: taken } } as KubeObject);
+  try {
+    swarm.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 3 }] });
+    const plan = await planJson();
+    assert.equal(plan.blockers.filter((b) => b.startsWith(`Namespace ${taken} `)), [
+      `Namespace ${taken} exists and is not a swarm's: apply would take it over (and destroy delete it); choose another swarm name or hub.namespacePrefix, or remove it`,
+    ]);
+    exits(await swarm.cli(['apply', '--yes', '--no-run'], env), 1, 'apply onto a namespace of someone else');
+    const ns3 = await swarm.client.get({ apiVersion: 'v1', kind: 'Namespace', name: taken });
+    assert.is(ns3?.metadata.labels?.['assisted-swarm.io/swarm'], undefined, 'the namespace was left as it was');
+  } finally {
+    await swarm.client.delete({ apiVersion: 'v1', kind: 'Namespace', name: taken });
+  }
 });
 
 test.run();

@@ -48,7 +48,7 @@ test('plan (text, JSON, Markdown, saved) and apply never show the value; apply p
 test('a changed value is planned as "pull secret value changed", without either value', async () => {
   const env = { [PULL_SECRET_ENV]: second.json };
   const text = checked(await swarm.cli(['plan'], env), 'plan').stdout;
-  assert.match(text, `  ~ Secret ${swarm.name}-sno-1/pull-secret\n      # pull secret value changed\n      ~ data: (sensitive value changed)`);
+  assert.match(text, `  [~] Secret ${swarm.name}-sno-1/pull-secret\n      # pull secret value changed\n      ~ data: (sensitive value changed)`);
   const plan = JSON.parse(checked(await swarm.cli(['plan', '--json'], env), 'plan --json').stdout) as Plan;
   assert.equal(plan.objects.map((c) => c.key).sort(), [1, 2].map((n) => `Secret ${swarm.name}-sno-${n}/pull-secret`));
   assert.equal(plan.objects[0]!.fields, [{ path: ['data'], op: 'change', sensitive: true }]);

@@ -47,7 +47,7 @@ test('on an empty hub every object of dist/ is a create, every fake host a start
 
   const text = ok(await swarm.cli(['plan'], env), 'plan').stdout;
   assert.match(text, `Plan: ${expected.length} to create, 0 to update, 0 to delete; ${launch.fakeHosts.length} containers to start`);
-  assert.match(text, `  + Namespace ${swarm.name}-sno-1`);
+  assert.match(text, `  [+] Namespace ${swarm.name}-sno-1`);
 });
 
 test('apply without a terminal to ask on refuses unless --yes, and changes nothing', async () => {
@@ -89,7 +89,7 @@ test('after a config change the plan lists exactly the changed fields', async ()
   });
 
   const text = ok(await swarm.cli(['plan'], env), 'plan').stdout;
-  assert.match(text, `  ~ InfraEnv ${swarm.name}-sno-1/sno-1\n      spec\n        agentLabels\n          + size: "small"\n`);
+  assert.match(text, `  [~] InfraEnv ${swarm.name}-sno-1/sno-1\n      spec\n        agentLabels\n          + size: "small"\n`);
   assert.match(text, 'Plan: 0 to create, 3 to update, 0 to delete');
   ok(await swarm.cli(['apply', '--yes', '--no-run'], env), 'apply of the change');
   assert.equal((await planJson()).objects, []);
@@ -113,7 +113,7 @@ test('after a cluster is removed from the config the plan lists its objects as d
 
   const text = ok(await swarm.cli(['plan'], env), 'plan').stdout;
   assert.match(text, '!! 5 objects will be DELETED:');
-  assert.match(text, `  - Namespace ${ns}`);
+  assert.match(text, `  [-] Namespace ${ns}`);
   const markdown = ok(await swarm.cli(['plan', '--markdown'], env), 'plan --markdown').stdout;
   assert.match(markdown, '> [!CAUTION]\n> **5 objects will be deleted:**');
   assert.match(markdown, `> - \`ClusterDeployment ${ns}/sno-2\``);

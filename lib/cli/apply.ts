@@ -66,8 +66,9 @@ export const applyCommand: CommandModule = {
     // Plan can do without the pull secret (a review in CI); apply puts it on the hub.
     const unreadable = secrets.problems()[0];
     if (unreadable) throw unreadable;
+    if (plan.blockers.length) throw new UserError(`the plan has blockers (listed above): nothing was changed`);
 
-    if (hasApplyWork(plan) || plan.blockers.length) {
+    if (hasApplyWork(plan)) {
       if (!(await confirm('Apply this plan?', argv.yes as boolean))) {
         console.log('Apply cancelled: nothing was changed.');
         return 1;

@@ -109,6 +109,19 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
     if (!live.namespaces.has(ns)) notes.blockers.push(`namespace ${ns} does not exist on the hub: dist/ puts objects there but the swarm does not make it (is hub.serviceNamespace right?)`);
   }
 
+  // Cluster-scoped objects are shared by the whole hub: one that exists but is not this swarm's
+  // is not taken over (destroy would then delete it, and a namespace with all in it).
+  for (const d of desired) {
+    const obj = live.byKey.get(d.key);
+    if (!obj || d.object.metadata.namespace !== undefined) continue;
+    const owner = obj.metadata.labels?.[LABEL.swarm];
+    if (owner !== ctx.swarm) {
+      notes.blockers.push(`${d.key} exists and is ${owner ? `swarm "${owner}"'s` : 'not a swarm\'s'}: apply would take it over (and destroy delete it); choose another swarm name or hub.namespacePrefix, or remove it`);
+    } else if ((obj.metadata as { deletionTimestamp?: string }).deletionTimestamp) {
+      notes.blockers.push(`${d.key} is still being deleted: apply once it is gone`);
+    }
+  }
+
   const planned = await Promise.all(desired.map((d) => planObject(d, live.byKey.get(d.key) ?? null, ctx, notes)));
   const changes = planned.filter((c): c is ObjectChange => c !== null);
   const deletes = await planDeletes(ctx.hub, ctx.swarm, live.labeled, new Set(desired.map((d) => d.key)), notes);

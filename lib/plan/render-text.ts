@@ -1,6 +1,6 @@
-// A plan as terminal text, terraform-like: one line per object ([+] create, [~] update with its
-// field tree, [-] delete), the containers, warnings, blockers, deletions again in a block of
-// their own so they can't be missed, and the summary line last.
+// A plan as terminal text, AWS CDK diff-like: one line per object ([+] create, [~] update with
+// its field tree, [-] delete), the containers, warnings, blockers, deletions again in a block of
+// their own so they can't be missed, and a terraform-like summary line last.
 import { containerLine, fieldTreeLines, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
@@ -26,7 +26,7 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   out.push(`  from: ${sourceLine(plan)}`);
   out.push('');
 
-  const mark = { create: paint('green', '+'), update: paint('yellow', '~'), delete: paint('red', '-') };
+  const mark = { create: paint('green', '[+]'), update: paint('yellow', '[~]'), delete: paint('red', '[-]') };
   const objectLines = (c: ObjectChange) => {
     const lines = [`  ${mark[c.action]} ${c.action === 'delete' ? paint('red', c.key) : c.key}`];
     for (const note of c.notes ?? []) lines.push(`      # ${note}`);
