@@ -3,9 +3,6 @@
 // and Docker's own `on-failure` restart policy for the restart cap (the daemon keeps
 // restarting while the runner is away, and it never restarts an exit 0: a dry-run agent ends
 // after its fake reboot). Works with any DOCKER_HOST: unix socket, tcp or ssh.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInfo as DockerListItem } from 'dockerode';
 import {
@@ -18,8 +15,9 @@ import {
   type LaunchSpec,
 } from './engine.ts';
 import { parseDockerHost } from './docker-host.ts';
+import { watchEvents } from './docker-events.ts';
+import { writeLocally, writeThroughHelper } from './docker-files.ts';
 import { demuxLogs } from './docker-logs.ts';
-import { tar } from './tar.ts';
 
 export interface DockerEngineOptions {
   /** A DOCKER_HOST (unix://, tcp://, ssh://); default $DOCKER_HOST, else the local socket. */
@@ -133,79 +131,15 @@ export class DockerEngine implements ContainerEngine {
   }
 
   watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void {
-    let stopped = false;
-    let current: NodeJS.ReadableStream | undefined;
-    let since = Math.floor(Date.now() / 1000);
-    const seen = new Set<string>();
-    const subscribe = async () => {
-      try {
-        const stream = await this.docker.getEvents({
-          since,
-          filters: { type: ['container'], event: ['start', 'die'], label: labelFilter(labels) },
-        });
-        if (stopped) return (stream as unknown as { destroy(): void }).destroy();
-        current = stream;
-        let buffered = '';
-        stream.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString('utf8');
-          let nl: number;
-          while ((nl = buffered.indexOf('\n')) >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            if (!line) continue;
-            const event = this.fromEvent(JSON.parse(line));
-            // A reconnect replays from `since` (whole seconds): drop what was already seen.
-            const key = `${event.id}/${event.action}/${event.time}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-            since = Math.floor(event.time / 1000);
-            onEvent(event);
-          }
-        });
-        const reconnect = (why: string) => {
-          if (stopped) return;
-          onError(new EngineError(this.name, `container event stream ${why}; reconnecting`));
-          setTimeout(() => void subscribe(), 1000).unref();
-        };
-        stream.on('end', () => reconnect('ended'));
-        stream.on('error', (e: Error) => reconnect(`failed (${e.message})`));
-      } catch (e) {
-        if (stopped) return;
-        onError(this.error(e, 'cannot watch container events; retrying'));
-        setTimeout(() => void subscribe(), 2000).unref();
-      }
-    };
-    void subscribe();
-    return () => {
-      stopped = true;
-      (current as unknown as { destroy?(): void } | undefined)?.destroy?.();
-    };
+    return watchEvents(this.docker, this.name, labelFilter(labels), onEvent, (message, cause) => onError(cause ? this.error(cause, message) : new EngineError(this.name, message)));
   }
 
   async writeFiles(request: FilesRequest): Promise<void> {
     if (this.local) return writeLocally(request);
-    // A remote engine's machine is reached through a helper container that bind-mounts the
-    // common folder (Docker creates a missing bind source of `Binds`) and is never started.
-    const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path))];
-    if (!paths.length) return;
-    const root = commonDir(paths);
-    const helper = await this.docker.createContainer({
-      name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
-      Image: request.image,
-      Entrypoint: ['true'],
-      Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
-      HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
-    }).catch((e) => { throw this.error(e, `cannot make the files helper container (image ${request.image})`); });
     try {
-      const entries = [
-        ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
-        ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
-      ];
-      await helper.putArchive(tar(entries), { path: root });
+      await writeThroughHelper(this.docker, request);
     } catch (e) {
-      throw this.error(e, `cannot write files under ${root}`);
-    } finally {
-      await helper.remove({ force: true }).catch(() => undefined);
+      throw this.error(e, `cannot write ${request.files.length} files and ${request.dirs.length} folders through a helper container (image ${request.image})`);
     }
   }
 
@@ -272,44 +206,12 @@ export class DockerEngine implements ContainerEngine {
     };
   }
 
-  private fromEvent(e: { Action: string; Actor: { ID: string; Attributes: Record<string, string> }; timeNano?: number; time: number }): ContainerEvent {
-    const { name = '', image: _image, exitCode, ...labels } = e.Actor.Attributes ?? {};
-    return {
-      action: e.Action === 'die' ? 'die' : 'start',
-      id: e.Actor.ID,
-      name,
-      engine: this.name,
-      labels,
-      exitCode: exitCode !== undefined ? Number(exitCode) : null,
-      time: e.timeNano ? Math.floor(e.timeNano / 1e6) : e.time * 1000,
-    };
-  }
-
   private error(e: unknown, context: string): EngineError {
     const code = (e as { code?: string }).code;
     const unreachable = code && ['ECONNREFUSED', 'ENOENT', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EACCES'].includes(code);
     const detail = unreachable ? `the engine does not answer (${code})` : messageOf(e);
     return new EngineError(this.name, `${context}: ${detail}`, statusOf(e));
   }
-}
-
-async function writeLocally({ dirs, files }: FilesRequest): Promise<void> {
-  for (const dir of dirs) await mkdir(dir, { recursive: true });
-  for (const file of files) {
-    await mkdir(dirname(file.path), { recursive: true });
-    // Write then rename: a running agent never reads half a file.
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    await writeFile(tmp, file.content);
-    await rename(tmp, file.path);
-  }
-}
-
-/** The deepest folder that holds every path. */
-function commonDir(paths: string[]): string {
-  const split = paths.map((p) => p.split('/').filter(Boolean));
-  const common: string[] = [];
-  for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!);
-  return `/${common.join('/')}`;
 }
 
 function labelFilter(labels: Record<string, string>): string[] {

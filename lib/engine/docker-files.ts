@@ -1,0 +1,51 @@
+// Making the folders and files fake hosts bind-mount, on the engine's machine: directly when the
+// engine is local, else through a helper container that bind-mounts their common folder (Docker
+// creates a missing bind source given in `Binds`) and is never started: Docker's archive API
+// extracts a tar into it.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type Docker from 'dockerode';
+import type { FilesRequest } from './engine.ts';
+import { tar } from './tar.ts';
+
+export async function writeLocally({ dirs, files }: FilesRequest): Promise<void> {
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  for (const file of files) {
+    await mkdir(dirname(file.path), { recursive: true });
+    // Write then rename: a running agent never reads half a file.
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    await writeFile(tmp, file.content);
+    await rename(tmp, file.path);
+  }
+}
+
+export async function writeThroughHelper(docker: Docker, request: FilesRequest): Promise<void> {
+  const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path))];
+  if (!paths.length) return;
+  const root = commonDir(paths);
+  const helper = await docker.createContainer({
+    name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
+    Image: request.image,
+    Entrypoint: ['true'],
+    Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
+    HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
+  });
+  try {
+    const entries = [
+      ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
+      ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
+    ];
+    await helper.putArchive(tar(entries), { path: root });
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** The deepest folder that holds every path. */
+function commonDir(paths: string[]): string {
+  const split = paths.map((p) => p.split('/').filter(Boolean));
+  const common: string[] = [];
+  for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!);
+  return `/${common.join('/')}`;
+}
