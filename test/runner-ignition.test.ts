@@ -125,6 +125,7 @@ test('HTTPS: verified with the configured CA, refused without it, accepted when 
     assert.equal(launch.caCert, { path: HOST_CA_CERT_PATH, content: tls.ca });
     const unverified = await fetchAgentLaunch(hubConfig(standIn.url, 'none'), ie).then(() => '', (e: Error) => e.message);
     assert.match(unverified, /certificate/i);
+    assert.match(unverified, /hub\.tls\.caFile/);
     const insecure = await fetchAgentLaunch(hubConfig(standIn.url, 'none', { insecure: true }), ie);
     assert.equal(insecure.command, launch.command);
   } finally {

@@ -13,14 +13,20 @@ export interface ServiceTls {
 }
 
 export class ServiceError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(message: string, readonly status?: number, private readonly certificate = false) {
     super(message);
     this.name = 'ServiceError';
   }
-  /** Worth trying again: the service is not there yet, overloaded or failing for a while. */
+  /** Worth trying again: the service is not there yet, overloaded or failing for a while (not a certificate it can't verify). */
   get retryable(): boolean {
+    if (this.certificate) return false;
     return this.status === undefined || this.status === 429 || this.status >= 500;
   }
+}
+
+/** A TLS verification failure: retrying does not help, the config does. */
+function certificateProblem(e: NodeJS.ErrnoException): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code ?? '');
 }
 
 /** GETs a URL of the service; resolves with the body, rejects with a ServiceError. */
@@ -52,7 +58,10 @@ export function getText(url: string, tls: ServiceTls, headers: Record<string, st
       res.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
-    req.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      const cert = certificateProblem(e);
+      reject(new ServiceError(`${redact(url)}: ${e.message}${cert ? ' (hub.tls.caFile names the CA to trust; hub.tls.insecure skips the check)' : ''}`, undefined, cert));
+    });
     req.end();
   });
 }

@@ -73,7 +73,9 @@ export class ServiceStandIn {
 
   async stop(): Promise<void> {
     await Promise.all(this.watches.map((w) => w.stop()));
-    await new Promise((r) => this.server?.close(r));
+    const closed = new Promise((r) => this.server?.close(r));
+    this.server?.closeAllConnections(); // idle keep-alive connections would hold close() up
+    await closed;
   }
 
   /** Every token the stand-in handed out (infra-envs and clusters), for leak checks. */
