@@ -79,7 +79,8 @@ export async function fetchAgentLaunch(hub: SwarmConfig['hub'], infraEnv: HubObj
   const url = discoveryIgnitionUrl(hub.serviceUrl, id, hub.auth === 'local' ? apiKey : null);
   for (let attempt = 0; ; attempt++) {
     try {
-      const body = await getText(url, hub.tls);
+      // The service serves files as octet-stream and refuses (400) a request that accepts only JSON.
+      const body = await getText(url, hub.tls, { Accept: 'application/octet-stream' });
       const launch = await agentLaunchFrom(JSON.parse(body));
       if (launch.infraEnvId !== id) throw new Error(`its ignition starts the agent for infra-env ${launch.infraEnvId}, not ${id}`);
       if (hub.auth === 'local' && !launch.token) throw new Error('its ignition has no PULL_SECRET_TOKEN although hub.auth is local');

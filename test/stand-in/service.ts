@@ -180,8 +180,12 @@ export class ServiceStandIn {
     if ((m = route('GET', /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/downloads\/files$/))) {
       const ie = this.infraEnvs.get(m[1]!);
       if (!ie) return send(res, 404, { message: 'no such infra-env' });
-      if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+      if (!this.authorized(req, url, ie.token)) return send(res, 401, UNAUTHORIZED);
       if (url.searchParams.get('file_name') !== 'discovery.ign') return send(res, 400, { message: 'file_name' });
+      // As the real service: files are octet-stream, and a request that won't take it is refused.
+      if (!acceptsOctetStream(req)) {
+        return send(res, 400, { code: 400, message: 'unsupported media type requested, only [application/octet-stream] are available' });
+      }
       this.calls.ignitions++;
       return send(res, 200, discoveryIgnition({
         serviceBaseUrl: this.url, infraEnvId: ie.id, agentImage: this.o.agentImage ?? 'quay.io/edge-infrastructure/assisted-installer-agent:latest',
@@ -192,7 +196,7 @@ export class ServiceStandIn {
     if ((m = /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/hosts\/([^/]+)\/(instructions|progress)$/.exec(url.pathname))) {
       const ie = this.infraEnvs.get(m[1]!), host = this.hosts.get(m[2]!);
       if (!ie || !host) return send(res, 404, { message: 'no such host' });
-      if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+      if (!this.authorized(req, url, ie.token)) return send(res, 401, UNAUTHORIZED);
       if (m[3] === 'instructions' && req.method === 'GET') return send(res, 200, this.instructions(m[2]!, host));
       if (m[3] === 'instructions' && req.method === 'POST') return this.stepReply(res, m[2]!, host, JSON.parse(body));
       if (m[3] === 'progress' && req.method === 'PUT') {
@@ -204,7 +208,7 @@ export class ServiceStandIn {
     if ((m = route('POST', /^\/api\/assisted-install\/v2\/clusters\/([^/]+)\/actions\/complete-installation$/))) {
       const entry = this.clusters.get(m[1]!);
       if (!entry) return send(res, 404, { message: 'no such cluster' });
-      if (!this.authorized(req, url, entry.token)) return send(res, 401, { message: 'unauthorized' });
+      if (!this.authorized(req, url, entry.token)) return send(res, 401, UNAUTHORIZED);
       return this.complete(res, entry, (JSON.parse(body) as { is_success: boolean }).is_success);
     }
     send(res, 404, { message: `no route ${req.method} ${url.pathname}` });
@@ -220,7 +224,7 @@ export class ServiceStandIn {
   private async register(req: IncomingMessage, url: URL, res: ServerResponse, infraEnvId: string, body: { host_id: string }): Promise<void> {
     const ie = this.infraEnvs.get(infraEnvId);
     if (!ie) return send(res, 404, { message: 'no such infra-env' });
-    if (!this.authorized(req, url, ie.token)) return send(res, 401, { message: 'unauthorized' });
+    if (!this.authorized(req, url, ie.token)) return send(res, 401, UNAUTHORIZED);
     this.calls.registrations++;
     const hostId = body.host_id;
     let host = this.hosts.get(hostId);
@@ -315,6 +319,14 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
     req.on('close', () => reject(new Error('the client went away')));
   });
+}
+
+/** The real service's answer to a missing or wrong key (seen under AUTH_TYPE=local). */
+const UNAUTHORIZED = { code: 401, message: 'unauthenticated for invalid credentials' };
+
+function acceptsOctetStream(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '*/*';
+  return /application\/octet-stream|\*\/\*|application\/\*/.test(accept);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
