@@ -27,7 +27,7 @@ export async function ensureStandInImage(docker: Docker): Promise<string> {
     { path: 'agent', content: agent, mode: 0o755 },
     { path: 'controller', content: controller, mode: 0o755 },
   ]);
-  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: tag, rm: true });
+  const stream = await docker.buildImage(context, { t: tag, rm: true });
   await new Promise((resolve, reject) =>
     docker.modem.followProgress(stream, (err, out) => {
       const failed = out?.find((m: { error?: string }) => m.error);
