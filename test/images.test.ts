@@ -91,6 +91,7 @@ test('shims, binaries and files are where the agent and the installer look for t
     'for p in nsenter podman systemctl chronyc dry-installer oc installer assisted-installer-controller agent next_step_runner; do echo "which $p=$(which $p)"; done',
     'for f in /opt/openshift/.bootkube.done /opt/openshift/master.ign /usr/bin/oc; do test -e $f && echo "exists $f"; done',
     'test -x /usr/bin/oc && echo "executable /usr/bin/oc"',
+    'echo "agent link=$(readlink /usr/local/bin/agent)"',
     'cat /opt/openshift/master.ign',
   ].join('; '));
   assert.is(code, 0, out);
@@ -101,6 +102,8 @@ test('shims, binaries and files are where the agent and the installer look for t
   assert.ok(out.includes('which next_step_runner=/usr/bin/next_step_runner\n'), 'the agent image\'s own files are kept');
   for (const f of ['/opt/openshift/.bootkube.done', '/opt/openshift/master.ign', '/usr/bin/oc']) assert.ok(out.includes(`exists ${f}\n`), f);
   assert.ok(out.includes('executable /usr/bin/oc'));
+  // The discovery ignition's agent.service starts /usr/local/bin/agent (a real host copies it there).
+  assert.ok(out.includes('agent link=/usr/bin/agent\n'), out);
   const ign = JSON.parse(out.slice(out.indexOf('{"ignition"')).split('\n')[0]!);
   assert.is(ign.ignition.version, '3.2.0');
 });

@@ -10,7 +10,10 @@ export function buildContext(recipe: Pick<SwarmImageRecipe, 'dockerfile' | 'laye
   const entry = (name: string, mode: number, content: Buffer | string) =>
     tar.entry({ name, mode, mtime: FIXED_TIME, uid: 0, gid: 0, uname: 'root', gname: 'root' }, content);
   entry('Dockerfile', 0o644, recipe.dockerfile);
-  for (const file of recipe.layer) entry(`layer${file.path}`, file.mode, file.content);
+  for (const file of recipe.layer) {
+    if (file.linkTo) tar.entry({ name: `layer${file.path}`, type: 'symlink', linkname: file.linkTo, mode: file.mode, mtime: FIXED_TIME, uid: 0, gid: 0 });
+    else entry(`layer${file.path}`, file.mode, file.content);
+  }
   tar.finalize();
   return tar;
 }

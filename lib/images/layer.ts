@@ -16,7 +16,16 @@ export interface LayerFile {
   path: string;
   mode: number;
   content: Buffer;
+  /** Makes the entry a symbolic link to this path (content then empty). */
+  linkTo?: string;
 }
+
+/**
+ * Where the discovery ignition's agent.service starts the agent. On a real host its
+ * ExecStartPre copies /usr/bin/agent there out of the agent image; here it is a link.
+ */
+export const AGENT_LAUNCH_PATH = '/usr/local/bin/agent';
+export const AGENT_BINARY = '/usr/bin/agent';
 
 /** Where the shims go; the image puts it first on PATH, so they stand in for the real tools. */
 export const SHIM_DIR = '/usr/libexec/assisted-swarm';
@@ -65,6 +74,7 @@ export function swarmLayer(images: InputImages): LayerFile[] {
   const files: LayerFile[] = [
     ...SHIMS.map((name) => ({ path: `${SHIM_DIR}/${name}`, mode: 0o755, content: shimSource(name) })),
     { path: '/usr/bin/oc', mode: 0o755, content: shimSource('oc') },
+    { path: AGENT_LAUNCH_PATH, mode: 0o777, content: Buffer.alloc(0), linkTo: AGENT_BINARY },
     // The installer waits for bootkube to leave this marker (multi-node bootstrap and single node).
     { path: '/opt/openshift/.bootkube.done', mode: 0o644, content: Buffer.alloc(0) },
     { path: '/opt/openshift/master.ign', mode: 0o644, content: Buffer.from(MASTER_IGNITION) },

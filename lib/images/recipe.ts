@@ -43,7 +43,7 @@ export function recipeHash(text: string, layer: LayerFile[]): string {
   const h = createHash('sha256').update(`assisted-swarm image recipe ${RECIPE_VERSION}\n`).update(text);
   for (const file of layer) {
     const content = createHash('sha256').update(file.content).digest('hex');
-    h.update(`\n${file.path} ${file.mode.toString(8)} ${content}`);
+    h.update(`\n${file.path} ${file.mode.toString(8)} ${file.linkTo ? `-> ${file.linkTo}` : content}`);
   }
   return h.digest('hex');
 }
