@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { hub, removeTestContainers, testLabels, TEST_ID_LABEL } from './support/hub.ts';
 import { ensureTinyImage } from './support/images.ts';
 import { DockerEngine } from '../lib/engine/docker.ts';
+import { diskNames, localDisks } from '../lib/engine/docker-disks.ts';
 import { EnginePool, openEngines } from '../lib/engine/pool.ts';
 import { parseDockerHost } from '../lib/engine/docker-host.ts';
 import type { ContainerEvent, ContainerInfo, LaunchSpec } from '../lib/engine/engine.ts';
@@ -32,6 +33,7 @@ function spec(name: string, over: Partial<LaunchSpec> = {}): LaunchSpec {
     capAdd: ['NET_ADMIN'],
     capDrop: ['SYS_RESOURCE'],
     securityOpt: ['seccomp=unconfined'],
+    diskNodes: false,
     memoryBytes: 64 * 1024 * 1024,
     nanoCpus: 250_000_000,
     mounts: [{ source: dir, target: '/state', readOnly: false }],
@@ -127,6 +129,23 @@ test('a container that exits non-zero is restarted up to its cap, then stays dea
   } finally {
     stop();
   }
+});
+
+test('a fake host sees the machine\'s disks as device nodes it cannot open (local and remote lookup)', async () => {
+  const disks = localDisks();
+  assert.ok(disks.length > 0, 'this machine has a disk in /sys/block');
+  const probe = disks.map((d) => `test -b /dev/${d} && echo "node ${d}"; head -c 1 /dev/${d} >/dev/null 2>&1 && echo "READ ${d}"`).join('; ');
+  for (const [way, eng] of [['local', engine], ['remote', new DockerEngine({ host: `unix://${(docker.modem as { socketPath?: string }).socketPath}`, filesThroughEngine: true })]] as const) {
+    const c = await eng.start(spec(`disks-${way}`, { diskNodes: true, command: ['sh', '-c', `${probe}; echo done; sleep 600`], capAdd: ['ALL'] }));
+    const out = await until(`${way} probe output`, async () => {
+      const text = await eng.logs(c.id);
+      return text.includes('done') ? text : null;
+    });
+    for (const d of disks) assert.ok(out.includes(`node ${d}`), `${way}: /dev/${d} missing:\n${out}`);
+    assert.not.match(out, /READ /, `${way}: a disk could be read`);
+    await eng.remove(c.id);
+  }
+  assert.is(diskNames(['loop0', 'vda', 'zram0', 'sda', 'dm-1', 'nvme0n1', 'sr0']).join(','), 'nvme0n1,sda,vda');
 });
 
 test('files are written through a helper container as well as directly', async () => {

@@ -18,6 +18,7 @@ import { parseDockerHost } from './docker-host.ts';
 import { watchEvents } from './docker-events.ts';
 import { writeLocally, writeThroughHelper } from './docker-files.ts';
 import { demuxLogs } from './docker-logs.ts';
+import { diskMounts, localDisks, remoteDisks } from './docker-disks.ts';
 
 export interface DockerEngineOptions {
   /** A DOCKER_HOST (unix://, tcp://, ssh://); default $DOCKER_HOST, else the local socket. */
@@ -40,6 +41,8 @@ export class DockerEngine implements ContainerEngine {
   private readonly warn: (message: string) => void;
   /** Read-only bind sources this engine's machine lacks (e.g. /run/udev in a container): skipped. */
   private readonly missingSources = new Set<string>();
+  /** The machine's disks, looked up once (fake hosts get their device nodes). */
+  private disks?: Promise<string[]>;
 
   constructor(options: DockerEngineOptions = {}) {
     const host = parseDockerHost(options.host);
@@ -143,10 +146,18 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  private machineDisks(image: string): Promise<string[]> {
+    return (this.disks ??= this.local ? Promise.resolve(localDisks()) : remoteDisks(this.docker, image).catch((e) => {
+      this.warn(`${this.name}: cannot list the machine's disks (${messageOf(e)}): fake hosts will see none to install on`);
+      return [];
+    }));
+  }
+
   private async create(spec: LaunchSpec): Promise<Docker.Container> {
+    const disks = spec.diskNodes ? await this.machineDisks(spec.image) : [];
     for (;;) {
       try {
-        return await this.docker.createContainer(this.createOptions(spec));
+        return await this.docker.createContainer(this.createOptions(spec, disks));
       } catch (e) {
         // Hardware mounts (/run/udev, /dev/disk) are read-only extras a machine may lack; the
         // agent then sees fewer disks. Anything writable the host needs is an error.
@@ -165,7 +176,7 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  private createOptions(spec: LaunchSpec): ContainerCreateOptions {
+  private createOptions(spec: LaunchSpec, disks: string[]): ContainerCreateOptions {
     return {
       name: spec.name,
       Image: spec.image,
@@ -182,7 +193,8 @@ export class DockerEngine implements ContainerEngine {
         NanoCpus: spec.nanoCpus,
         Mounts: spec.mounts
           .filter((m) => !this.missingSources.has(m.source))
-          .map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+          .map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly }))
+          .concat(diskMounts(disks)),
         ExtraHosts: spec.extraHosts,
         RestartPolicy: spec.restartLimit > 0 ? { Name: 'on-failure', MaximumRetryCount: spec.restartLimit } : { Name: 'no' },
         LogConfig: LOG_CONFIG,

@@ -31,6 +31,11 @@ export interface ContainerSpec {
   capAdd: string[];
   capDrop: string[];
   securityOpt: string[];
+  /**
+   * Bind the engine machine's disk device nodes (the installation disk must exist for the
+   * install step); the container's device cgroup keeps them closed (lib/engine/docker-disks.ts).
+   */
+  diskNodes: boolean;
   memoryBytes: number;
   nanoCpus: number;
   mounts: Mount[];
@@ -95,6 +100,7 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
     },
     networkMode: 'host',
     ...HOST_PRIVILEGES,
+    diskNodes: true,
     ...resources(swarm),
     // The owner's folder: this host's marker, and the other hosts' markers the bootstrap installer watches.
     mounts: [{ source: dirname(host.dir), target: dirname(host.dir), readOnly: false }, ...HARDWARE_MOUNTS],
@@ -129,6 +135,7 @@ export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSp
     capAdd: [],
     capDrop: [],
     securityOpt: [],
+    diskNodes: false,
     ...resources(swarm),
     mounts: [{ source: cluster.dir, target: cluster.dir, readOnly: false }],
     extraHosts: clusterHostnames(cluster, swarm.config.runtime.clusterNamesResolveTo),

@@ -34,7 +34,7 @@ function specs(n: number, way: string, image: string, labels: Record<string, str
     runtimeEnv: { PULL_SECRET_TOKEN: 'bench-token' },
     labels: { ...labels, 'bench/way': way, 'assisted-swarm.io/host': `host-${i}` },
     networkMode: 'host',
-    capAdd: ['NET_ADMIN'], capDrop: ['SYS_RESOURCE'], securityOpt: ['seccomp=unconfined'],
+    capAdd: ['NET_ADMIN'], capDrop: ['SYS_RESOURCE'], diskNodes: false, securityOpt: ['seccomp=unconfined'],
     memoryBytes: 64 * 1024 * 1024,
     nanoCpus: 200_000_000,
     mounts: [{ source: dir, target: dir, readOnly: false }],
