@@ -1,7 +1,8 @@
-// The hub client plan, apply and destroy use: server-side apply under one field manager,
-// get / list (by label, paged) / delete, each request retried (retry.ts) and a bounded number
-// in flight. Built on @kubernetes/client-node's KubernetesObjectApi; objects come back as
-// plain JSON (no Date objects), the way the server sent them.
+// The hub client plan, apply and destroy use: server-side apply under one field manager, a
+// merge patch for objects the swarm does not own, get / list (by label, paged) / delete, each
+// request retried (retry.ts) and a bounded number in flight. Built on @kubernetes/client-node's
+// KubernetesObjectApi; objects come back as plain JSON (no Date objects), the way the server
+// sent them.
 import {
   ApiException,
   createConfiguration,
@@ -16,7 +17,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { KubeObject } from '../dist/types.ts';
 import { UserError } from '../cli/errors.ts';
 import type { LoadedKubeConfig } from './kubeconfig.ts';
-import { ConflictError, describeError, fieldConflicts, statusCode } from './errors.ts';
+import { ConflictError, describeError, fieldConflicts, StaleObjectError, statusCode } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
 export const FIELD_MANAGER = 'assisted-swarm';
@@ -137,6 +138,26 @@ export class HubClient {
     } catch (err) {
       const conflicts = fieldConflicts(err);
       if (conflicts.length) throw new ConflictError(refKey(obj), conflicts);
+      throw this.refused(what, err);
+    }
+  }
+
+  /**
+   * JSON merge patch (RFC 7386), made only while the object is still at `resourceVersion`
+   * (else StaleObjectError): how hub patches change objects the swarm does not own, where
+   * server-side apply would make the swarm an owner of fields it only borrows.
+   */
+  async mergePatch(ref: ObjectRef, patch: Record<string, unknown>, resourceVersion: string): Promise<KubeObject> {
+    const what = `patch ${refKey(ref)}`;
+    const metadata = { ...(patch.metadata as Record<string, unknown> | undefined), name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), resourceVersion };
+    const body = { ...patch, apiVersion: ref.apiVersion, kind: ref.kind, metadata };
+    try {
+      const out = await this.request(what, () => this.api.patch(
+        structuredClone(body) as KubernetesObject, undefined, undefined, this.fieldManager, undefined, PatchStrategy.MergePatch,
+      ));
+      return plain(out) as KubeObject;
+    } catch (err) {
+      if (statusCode(err) === 409) throw new StaleObjectError(refKey(ref), resourceVersion);
       throw this.refused(what, err);
     }
   }

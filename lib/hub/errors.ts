@@ -36,6 +36,14 @@ export class ConflictError extends UserError {
   }
 }
 
+/** A change sent only onto the version of an object that was read found it changed since (409). */
+export class StaleObjectError extends UserError {
+  constructor(readonly object: string, readonly resourceVersion: string) {
+    super(`${object} changed since it was read (resourceVersion ${resourceVersion}): make a new plan`);
+    this.name = 'StaleObjectError';
+  }
+}
+
 interface Status {
   message?: string;
   reason?: string;
