@@ -32,7 +32,8 @@ export interface PatchVariables {
   serviceNamespace: string;
 }
 
-export function patchVariables(swarm: Swarm): PatchVariables {
+/** The variables of a swarm (the expanded model, or just its name and config). */
+export function patchVariables(swarm: Pick<Swarm, 'name' | 'config'>): PatchVariables {
   return { swarm: swarm.name, serviceNamespace: swarm.config.hub.serviceNamespace };
 }
 

@@ -8,6 +8,7 @@ import { synthToDir, synthUnits, type SynthUnit } from '../constructs/synth.ts';
 import type { Swarm } from '../swarm/model.ts';
 import { describeOperation, describeTarget, loadPatches, patchVariables, PatchError, targetKey, type Patch } from './load.ts';
 import { mergePatchOperations } from './merge.ts';
+import { reasonOf } from './operations.ts';
 import type { Operation } from './schema.ts';
 
 function toCdk8s(op: Operation): JsonPatch {
@@ -20,16 +21,6 @@ function toCdk8s(op: Operation): JsonPatch {
     case 'test': return JsonPatch.test(op.path, op.value);
   }
 }
-
-/** fast-json-patch's error names, in words. */
-const REASONS: Record<string, string> = {
-  OPERATION_PATH_UNRESOLVABLE: 'the path does not exist in the object',
-  OPERATION_PATH_CANNOT_ADD: 'the parent of the path does not exist in the object',
-  OPERATION_FROM_UNRESOLVABLE: 'from does not exist in the object',
-  OPERATION_PATH_ILLEGAL_ARRAY_INDEX: 'not a valid array index',
-  OPERATION_VALUE_OUT_OF_BOUNDS: 'the array index is out of bounds',
-  TEST_OPERATION_FAILED: 'the test failed: the object holds another value there',
-};
 
 function keyOf(obj: ApiObject): string {
   return targetKey({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.name });
@@ -75,8 +66,7 @@ export class SynthPatcher {
       try {
         doc = fastJsonPatch.applyOperation(doc, op as fastJsonPatch.Operation, true, true).newDocument;
       } catch (err) {
-        const name = (err as { name?: string }).name ?? '';
-        throw new PatchError([{ path: `${patch.file} ${where}`, message: `cannot apply to ${describeTarget(patch.target)}: ${REASONS[name] ?? (err as Error).message.split('\n')[0]}` }], this.source);
+        throw new PatchError([{ path: `${patch.file} ${where}`, message: `cannot apply to ${describeTarget(patch.target)}: ${reasonOf(err)}` }], this.source);
       }
       if (before !== undefined && JSON.stringify(before) !== JSON.stringify(op.value)) {
         this.overrides.push(`${patch.file} ${where} replaces ${JSON.stringify(before)} with ${JSON.stringify(op.value)}`);

@@ -11,7 +11,7 @@ const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid'
 const SECRET_FIELDS = ['data', 'stringData'];
 
 /** The object without what the server manages, and without secret data. */
-function comparable(obj: KubeObject): Record<string, unknown> {
+export function comparable(obj: KubeObject): Record<string, unknown> {
   const { status: _status, ...rest } = obj as Record<string, unknown>;
   const metadata = { ...(obj.metadata as unknown as Record<string, unknown>) };
   for (const key of SERVER_METADATA) delete metadata[key];
@@ -22,7 +22,8 @@ function comparable(obj: KubeObject): Record<string, unknown> {
 
 const secretHash = (obj: KubeObject) => sha256(JSON.stringify(SECRET_FIELDS.map((k) => sortKeys(obj[k] ?? null))));
 
-function sortKeys(value: unknown): unknown {
+/** The value with every map's keys in order: the same value always gives the same JSON. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
