@@ -1,11 +1,13 @@
 // `swarm apply [FILE]`: computes the plan (or loads a saved one and checks it is still what
 // is live), prints it, asks on a terminal (--yes skips), carries it out, then hands over to the
-// runner for the fake hosts.
+// runner for the fake hosts (not while the swarm image they start from is missing).
 import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
+import { readLaunchPlans } from '../dist/read.ts';
 import { runSwarm } from '../runner/run.ts';
 import { computePlan } from '../plan/compute.ts';
 import { executePlan, type ExecuteResult } from '../plan/execute.ts';
+import { swarmImageProblems } from '../plan/image.ts';
 import { progressFor } from '../plan/progress.ts';
 import { PullSecrets } from '../plan/pull-secret.ts';
 import { checkFresh, loadPlan } from '../plan/saved.ts';
@@ -33,6 +35,8 @@ export function resultLine(r: ExecuteResult): string {
     r.created ? n(r.created, 'created') : '',
     r.updated ? n(r.updated, 'updated') : '',
     r.deleted ? n(r.deleted, 'deleted') : '',
+    r.patched ? n(r.patched, `hub object${r.patched === 1 ? '' : 's'} the swarm does not own patched`) : '',
+    r.restored ? n(r.restored, `hub object${r.restored === 1 ? '' : 's'} the swarm does not own put back`) : '',
     r.stopped ? n(r.stopped, `container${r.stopped === 1 ? '' : 's'} stopped`) : '',
     r.kept.length ? `kept ${r.kept.length} namespace${r.kept.length === 1 ? '' : 's'} holding others' objects (${r.kept.join(', ')})` : '',
   ].filter(Boolean);
@@ -45,7 +49,7 @@ export const applyCommand: CommandModule = {
   builder: (y) => withHubTuning(withConfig(y))
     .positional('plan', { type: 'string', describe: 'a plan saved with `plan --out FILE`' })
     .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation' })
-    .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own' })
+    .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own, and overwrite hub-patched fields changed since apply' })
     .option('timeout', { type: 'number', default: 300, describe: 'seconds deleted objects may take to be gone' })
     .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' }),
   handler: (argv) => exitWith(async () => {
@@ -59,7 +63,8 @@ export const applyCommand: CommandModule = {
       await checkFresh(plan, { hub: session.hub, engines: session.engines, secrets, configFile: String(argv.config) });
     } else {
       plan = await computePlan(String(argv.dist), {
-        hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, configFile: String(argv.config), forceConflicts: argv['force-conflicts'] as boolean,
+        hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, configFile: String(argv.config),
+        hubPatches: session.hubPatches, images: session.config.images, forceConflicts: argv['force-conflicts'] as boolean,
       });
     }
     printPlan(plan, 'text');
@@ -67,6 +72,12 @@ export const applyCommand: CommandModule = {
     const unreadable = secrets.problems()[0];
     if (unreadable) throw unreadable;
     if (plan.blockers.length) throw new UserError(`the plan has blockers (listed above): nothing was changed`);
+    // Fake hosts to start need the swarm image: without it every start would fail.
+    if (argv.run && plan.containers.some((c) => c.component === 'fake-host' && (c.action === 'start' || c.action === 'replace'))) {
+      const launch = readLaunchPlans(plan.dist ?? String(argv.dist));
+      const missing = (await swarmImageProblems(session.engines, session.config.images, launch)).filter((p) => p.kind !== 'stale');
+      if (missing.length) throw new UserError(`${missing.map((p) => p.message).join('\n')}\nnothing was changed (apply --no-run applies the hub objects without starting fake hosts)`);
+    }
 
     if (hasApplyWork(plan)) {
       if (!(await confirm('Apply this plan?', argv.yes as boolean))) {

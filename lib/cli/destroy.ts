@@ -1,6 +1,7 @@
 // `swarm destroy`: takes away everything the swarm made (found by its labels, on the hub and
-// every engine), and nothing it did not: containers first, then objects in reverse order,
-// waiting until they are gone or --timeout, then a report of what is stuck.
+// every engine), and nothing it did not: containers first, then what the hub patches changed
+// on objects the swarm does not own is put back, then objects in reverse order, waiting until
+// they are gone or --timeout, then a report of what is stuck.
 import type { CommandModule } from 'yargs';
 import { computeDestroyPlan } from '../plan/destroy.ts';
 import { executePlan } from '../plan/execute.ts';
@@ -18,10 +19,13 @@ export const destroyCommand: CommandModule = {
   builder: (y) => withHubTuning(withConfig(y))
     .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation' })
     .option('timeout', { type: 'number', default: 600, describe: 'seconds deleted objects may take to be gone' })
+    .option('force-conflicts', { type: 'boolean', default: false, describe: 'put back also hub-patched fields someone changed since apply' })
     .option('json', { type: 'boolean', default: false, describe: 'print the destroy plan as JSON' }),
   handler: (argv) => exitWith(async () => {
     const session = await openSession(sessionOptions(argv));
-    const plan = await computeDestroyPlan({ hub: session.hub, engines: session.engines, swarm: session.swarm });
+    const plan = await computeDestroyPlan({
+      hub: session.hub, engines: session.engines, swarm: session.swarm, hubPatches: session.hubPatches, forceConflicts: argv['force-conflicts'] as boolean,
+    });
     printPlan(plan, argv.json ? 'json' : 'text');
     if (!hasApplyWork(plan)) return 0;
     if (!(await confirm(`Destroy swarm "${plan.swarm}"?`, argv.yes as boolean))) {

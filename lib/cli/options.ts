@@ -7,6 +7,11 @@ export function withConfig<T>(y: Argv<T>) {
     .option('dist', { type: 'string', default: 'dist', describe: 'the synthesized folder' });
 }
 
+/** The patches folder plan, apply and destroy take their hub patches from. */
+export function withPatches<T>(y: Argv<T>) {
+  return y.option('patches', { type: 'string', describe: 'the patches folder (default: patches/ beside the config)' });
+}
+
 export function withHub<T>(y: Argv<T>) {
   return y
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig of the hub (default: the config, $KUBECONFIG, ~/.kube/config)' })

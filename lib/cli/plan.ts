@@ -9,11 +9,11 @@ import { savePlan } from '../plan/saved.ts';
 import { openSession, type SessionOptions } from '../plan/session.ts';
 import type { Plan } from '../plan/types.ts';
 import { UserError } from './errors.ts';
-import { exitWith, withConfig, withHub } from './options.ts';
+import { exitWith, withConfig, withHub, withPatches } from './options.ts';
 
-/** Hub options plan, apply and destroy share (beyond --kubeconfig and --context). */
+/** Hub options plan, apply and destroy share (beyond --kubeconfig and --context), and --patches. */
 export function withHubTuning<T>(y: Argv<T>) {
-  return withHub(y)
+  return withPatches(withHub(y))
     .option('hub-retry-seconds', { type: 'number', default: 60, describe: 'give up on a hub that keeps failing (5xx, 429, down) after this long' })
     .option('max-in-flight', { type: 'number', default: 32, describe: 'hub requests in flight at most' });
 }
@@ -21,6 +21,7 @@ export function withHubTuning<T>(y: Argv<T>) {
 export function sessionOptions(argv: Record<string, unknown>): SessionOptions {
   return {
     config: String(argv.config),
+    patches: argv.patches as string | undefined,
     kubeconfig: argv.kubeconfig as string | undefined,
     context: argv.context as string | undefined,
     hubRetrySeconds: argv['hub-retry-seconds'] as number,
@@ -44,7 +45,7 @@ export const planCommand: CommandModule = {
     .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
     .option('markdown', { type: 'boolean', default: false, describe: 'print the plan as Markdown (a PR comment)' })
     .option('out', { type: 'string', describe: 'save the plan (JSON) for `apply FILE`' })
-    .option('force-conflicts', { type: 'boolean', default: false, describe: 'plan to take over fields other field managers own' })
+    .option('force-conflicts', { type: 'boolean', default: false, describe: 'plan to take over fields other field managers own, and to overwrite hub-patched fields changed since apply' })
     .option('dry-run-all', { type: 'boolean', default: false, describe: 'ask the server about every live object, even one provably unchanged' }),
   handler: (argv) => exitWith(async () => {
     if (argv.json && argv.markdown) throw new UserError('--json and --markdown: choose one');
@@ -54,6 +55,8 @@ export const planCommand: CommandModule = {
       engines: session.engines,
       swarm: session.swarm,
       configFile: String(argv.config),
+      hubPatches: session.hubPatches,
+      images: session.config.images,
       forceConflicts: argv['force-conflicts'] as boolean,
       dryRunAll: argv['dry-run-all'] as boolean,
     });

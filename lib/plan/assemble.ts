@@ -1,9 +1,10 @@
 // Puts a plan together from its parts: the summary counts, a stable order (apply order for
-// creates and updates, delete order for deletes), the format tag.
+// creates and updates, delete order for deletes; hub patches in the order of their files),
+// the format tag.
 import type { HubClient } from '../hub/client.ts';
 import type { ContainerPlan } from './containers.ts';
 import { inWaves } from './kinds.ts';
-import { PLAN_FORMAT, type Fingerprints, type ObjectChange, type Plan, type Provenance } from './types.ts';
+import { PLAN_FORMAT, type Fingerprints, type HubPatchChange, type ObjectChange, type Plan, type Provenance } from './types.ts';
 
 export interface PlanParts {
   mode: Plan['mode'];
@@ -16,6 +17,7 @@ export interface PlanParts {
   objects: ObjectChange[];
   unchanged: number;
   containers: ContainerPlan;
+  hubPatches: HubPatchChange[];
   warnings: string[];
   blockers: string[];
 }
@@ -29,6 +31,7 @@ export function assemblePlan(p: PlanParts): Plan {
   const count = (a: ObjectChange['action']) => p.objects.filter((c) => c.action === a).length;
   const containers = [...p.containers.changes].sort((a, b) => a.name.localeCompare(b.name));
   const countC = (a: string) => containers.filter((c) => c.action === a).length;
+  const countH = (a: string) => p.hubPatches.filter((h) => h.action === a).length;
   return {
     format: PLAN_FORMAT,
     mode: p.mode,
@@ -41,12 +44,14 @@ export function assemblePlan(p: PlanParts): Plan {
     forceConflicts: p.forceConflicts,
     objects: [...applying, ...deleting],
     containers,
+    hubPatches: p.hubPatches,
     summary: {
       create: count('create'),
       update: count('update'),
       delete: count('delete'),
       unchanged: p.unchanged,
       containers: { start: countC('start'), replace: countC('replace'), stop: countC('stop'), unchanged: p.containers.unchanged, onInstall: countC('on-install') },
+      hubPatches: { patch: countH('patch'), restore: countH('restore'), unchanged: countH('unchanged'), blocked: countH('blocked') },
     },
     warnings: p.warnings,
     blockers: p.blockers,

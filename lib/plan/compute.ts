@@ -1,17 +1,22 @@
 // `plan`: dist/ against the hub and the engines. Per object of dist/: create (absent), update
 // (the fields a server-side dry-run apply would change on the live object) or no change; per
-// object labeled as this swarm's and absent from dist/: delete. Containers: containers.ts.
+// object labeled as this swarm's and absent from dist/: delete. Containers: containers.ts; hub
+// objects the swarm does not own, changed by patches/: hub-patches.ts; the swarm image: image.ts.
+import type { SwarmConfig } from '../config/types.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import { readLaunchPlans } from '../dist/read.ts';
 import type { KubeObject } from '../dist/types.ts';
 import { refOf, type HubClient } from '../hub/client.ts';
 import { ConflictError, type FieldConflict } from '../hub/errors.ts';
+import type { HubPatch } from '../patches/load.ts';
 import { LABEL, swarmLabels } from '../swarm/labels.ts';
 import { assemblePlan } from './assemble.ts';
 import { planContainers } from './containers.ts';
 import { desiredObjects, usedNamespaces, type DesiredObject } from './desired.ts';
 import { certainlyUnchanged, fieldChanges } from './diff.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
+import { planHubPatches } from './hub-patches.ts';
+import { swarmImageProblems } from './image.ts';
 import { liveFingerprint, observeHub } from './live.ts';
 import { gitProvenance, hashDist, hashFile } from './provenance.ts';
 import { PULL_SECRET_KEY, PullSecrets } from './pull-secret.ts';
@@ -31,6 +36,10 @@ export interface PlanContext {
   gitDir?: string;
   /** The config file dist/ was synthesized from: its hash goes into the fingerprints. */
   configFile?: string;
+  /** The `stage: hub` patches of patches/ (none when not given). */
+  hubPatches?: HubPatch[];
+  /** The config's images: the swarm image named by dist/ is checked on the engines (not when not given). */
+  images?: SwarmConfig['images'];
 }
 
 interface Notes { warnings: string[]; blockers: string[] }
@@ -93,12 +102,14 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
   const secrets = ctx.secrets ?? new PullSecrets();
   const desired = desiredObjects(dist, ctx.swarm, secrets);
   const launch = readLaunchPlans(dist);
-  const [live, containersLive, provenance] = await Promise.all([
+  const [live, containersLive, provenance, hubPatches, imageProblems] = await Promise.all([
     observeHub(ctx.hub, ctx.swarm, desired.map((d) => d.object)),
     ctx.engines.list(swarmLabels(ctx.swarm)),
     gitProvenance(ctx.gitDir),
+    planHubPatches(ctx.hub, ctx.swarm, ctx.hubPatches ?? [], !!ctx.forceConflicts),
+    ctx.images ? swarmImageProblems(ctx.engines, ctx.images, launch) : [],
   ]);
-  const notes: Notes = { warnings: [], blockers: [] };
+  const notes: Notes = { warnings: imageProblems.map((p) => p.message), blockers: [] };
 
   for (const d of desired) {
     if (d.unreadable && !notes.warnings.includes(d.unreadable.message)) notes.warnings.push(d.unreadable.message);
@@ -126,6 +137,10 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
   const changes = planned.filter((c): c is ObjectChange => c !== null);
   const deletes = await planDeletes(ctx.hub, ctx.swarm, live.labeled, new Set(desired.map((d) => d.key)), notes);
   const containers = planContainers(launch, containersLive);
+  // Hub patches go after the swarm's own objects, so their blockers and warnings come after too.
+  notes.blockers.push(...hubPatches.blockers);
+  notes.warnings.push(...hubPatches.warnings);
+  const liveVersions = { ...liveFingerprint(live, used), ...hubPatches.fingerprint };
 
   return assemblePlan({
     mode: 'apply',
@@ -137,13 +152,14 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
       dist: hashDist(dist),
       inputs: secrets.fingerprint(),
       ...(ctx.configFile ? { config: hashFile(ctx.configFile) } : {}),
-      live: liveFingerprint(live, used),
+      live: Object.fromEntries(Object.entries(liveVersions).sort(([a], [b]) => a.localeCompare(b))),
       containers: containers.fingerprint,
     },
     forceConflicts: !!ctx.forceConflicts,
     objects: [...changes, ...deletes],
     unchanged: planned.length - changes.length,
     containers,
+    hubPatches: hubPatches.changes,
     warnings: notes.warnings,
     blockers: notes.blockers,
   });

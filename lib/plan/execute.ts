@@ -1,7 +1,8 @@
 // Carrying out a plan, and nothing else: objects created and updated in dependency order (a
-// wave of kinds at a time, in parallel within a wave), containers of the plan stopped, objects
-// deleted in the reverse order and waited for until gone (finalizers included) or the timeout,
-// which ends in a report of what is stuck. Every step is idempotent: killed and run again, it
+// wave of kinds at a time, in parallel within a wave), then the hub patches of objects the
+// swarm does not own (destroy: put back before the swarm's objects go), containers of the plan
+// stopped, objects deleted in the reverse order and waited for until gone (finalizers
+// included) or the timeout, which ends in a report of what is stuck. Every step is idempotent: killed and run again, it
 // converges.
 import { UserError } from '../cli/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
@@ -10,11 +11,12 @@ import { refKey, type HubClient, type ObjectRef } from '../hub/client.ts';
 import { swarmSelector } from '../swarm/labels.ts';
 import { desiredObjects } from './desired.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
+import { sendHubPatch } from './hub-patches.ts';
 import { observeHub } from './live.ts';
 import { inWaves } from './kinds.ts';
 import type { Progress } from './progress.ts';
 import type { PullSecrets } from './pull-secret.ts';
-import type { ContainerChange, ObjectChange, Plan } from './types.ts';
+import { hubPatchWork, type ContainerChange, type ObjectChange, type Plan } from './types.ts';
 
 export interface ExecuteContext {
   hub: HubClient;
@@ -32,6 +34,9 @@ export interface ExecuteResult {
   updated: number;
   deleted: number;
   stopped: number;
+  /** Hub objects the swarm does not own: patched (apply), put back as they were (destroy). */
+  patched: number;
+  restored: number;
   /** Namespaces not deleted because they hold others' objects. */
   kept: string[];
 }
@@ -71,6 +76,19 @@ async function applyObjects(plan: Plan, ctx: ExecuteContext, result: ExecuteResu
       ctx.progress.step(`${change.action === 'create' ? 'created' : 'updated'} ${change.key}`);
     }, ctx.secrets);
   }
+  ctx.progress.end();
+}
+
+async function sendHubPatches(plan: Plan, ctx: ExecuteContext, result: ExecuteResult): Promise<void> {
+  const changes = hubPatchWork(plan);
+  if (!changes.length) return;
+  const restoring = plan.mode === 'destroy';
+  ctx.progress.begin(changes.length, restoring ? 'restore hub patches' : 'hub patches');
+  await settleWave(changes, async (c) => {
+    await sendHubPatch(ctx.hub, c);
+    result[restoring ? 'restored' : 'patched']++;
+    ctx.progress.step(`${restoring ? 'put back what the swarm\'s patches changed on' : 'patched'} ${c.key} (${c.patches.map((p) => p.file).join(', ')})`);
+  }, ctx.secrets);
   ctx.progress.end();
 }
 
@@ -163,13 +181,16 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Exec
   if (plan.blockers.length) {
     throw new UserError(`the plan has ${plan.blockers.length} blocker${plan.blockers.length === 1 ? '' : 's'}; nothing was changed:\n${plan.blockers.map((b) => `  ${b}`).join('\n')}`);
   }
-  const result: ExecuteResult = { created: 0, updated: 0, deleted: 0, stopped: 0, kept: [] };
+  const result: ExecuteResult = { created: 0, updated: 0, deleted: 0, stopped: 0, patched: 0, restored: 0, kept: [] };
   if (plan.mode === 'destroy') {
     // Fake hosts first, so that nothing talks to the service about clusters being deleted.
     await stopContainers(plan, ctx, result);
+    // Before the swarm's objects go: what points at them (the service's settings) first.
+    await sendHubPatches(plan, ctx, result);
     await deleteObjects(plan, ctx, result);
   } else {
     await applyObjects(plan, ctx, result);
+    await sendHubPatches(plan, ctx, result);
     await stopContainers(plan, ctx, result);
     await deleteObjects(plan, ctx, result);
   }

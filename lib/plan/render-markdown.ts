@@ -1,7 +1,8 @@
 // A plan as Markdown for a pull-request comment: the summary first, deletions in a caution
-// box, updates with their field trees as `diff` blocks, creates folded away, provenance last.
+// box, hub patches of objects the swarm does not own right after (an important box, each
+// target's fields and drift as a `diff` block), updates with their field trees as `diff` blocks, creates folded away, provenance last.
 // GitHub cuts comments at 65,536 characters, so long lists are cut with a count.
-import { containerLine, fieldDiffLines, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+import { containerLine, driftLine, fieldDiffLines, hubPatchesTitle, hubPatchState, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface MarkdownOptions {
@@ -45,6 +46,21 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       if (stops.length > 50) out.push(`> - … ${stops.length - 50} more`);
     }
     out.push('');
+  }
+  if (plan.hubPatches.length) {
+    const changing = (h: (typeof plan.hubPatches)[number]) => h.action === 'patch' || h.action === 'restore';
+    const n = plan.hubPatches.filter(changing).length;
+    const what = plan.mode === 'destroy' ? 'put back as they were before the swarm patched them' : 'patched (destroy puts back what was there)';
+    out.push(`#### ${hubPatchesTitle(plan)}`, '', '> [!IMPORTANT]', `> **${plural(n, 'hub object')} the swarm does not own will be ${what}.**`, '');
+    for (const h of plan.hubPatches) {
+      const state = hubPatchState(h);
+      const sign = changing(h) ? '~' : h.action === 'blocked' ? '✗' : '=';
+      out.push(`**${sign} ${code(h.key)}** — ${h.patches.map((p) => code(p.file)).join(', ')}${state ? `: ${state}` : ''}`, '');
+      if (!changing(h) && !h.drift.length) continue;
+      out.push('```diff', ...h.patches.map((p) => `# ${p.what}`), ...h.drift.map((d) => `! ${driftLine(d, plan)}`));
+      if (changing(h)) out.push(...(h.notes ?? []).map((note) => `# ${note}`), ...fieldDiffLines(h.fields));
+      out.push('```', '');
+    }
   }
   if (plan.blockers.length) {
     out.push('> [!WARNING]', '> **Apply refuses until these are fixed:**');

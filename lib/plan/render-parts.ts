@@ -1,11 +1,12 @@
 // What the text and Markdown renderings share: field changes as a tree down to the changed
-// leaf, the summary line, where the plan comes from. The tree:
+// leaf, the summary line, where the plan comes from, how hub patches and their drift read. The tree:
 //   spec
 //     networking
 //       machineNetwork
 //         [0]
 //           cidr: "192.168.0.0/26" → "192.168.0.64/26"
-import type { ContainerChange, FieldChange, Plan, PlanSummary } from './types.ts';
+import { fieldPath } from '../config/errors.ts';
+import type { ContainerChange, DriftedField, FieldChange, HubPatchChange, Plan, PlanSummary } from './types.ts';
 
 export interface TreeLine {
   depth: number;
@@ -70,13 +71,41 @@ export function fieldDiffLines(fields: FieldChange[]): string[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** "Plan: 12 to create, 1 to update, 0 to delete; 40 containers to start" (+ replace/stop when any). */
+/** "Plan: 12 to create, 1 to update, 0 to delete; 40 containers to start" (+ replace/stop, hub objects to patch or put back, when any). */
 export function summaryLine(s: PlanSummary): string {
   const c = s.containers;
   const containers = [`${plural(c.start, 'container')} to start`];
   if (c.replace) containers.push(`${c.replace} to replace`);
   if (c.stop) containers.push(`${c.stop} to stop`);
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${containers.join(', ')}`;
+  const h = s.hubPatches;
+  const hub = h?.patch ? `; ${plural(h.patch, 'hub object')} the swarm does not own to patch` : h?.restore ? `; ${plural(h.restore, 'hub object')} the swarm does not own to put back` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${containers.join(', ')}${hub}`;
+}
+
+/** The heading of a plan's hub patches. */
+export const hubPatchesTitle = (plan: Plan) =>
+  plan.mode === 'destroy' ? 'Hub patches to put back (objects the swarm does not own)' : 'Hub patches (objects the swarm does not own)';
+
+/** "AgentServiceConfig agent (patches/agent-service-config.yaml)" */
+export const hubPatchLine = (h: HubPatchChange) => `${h.key} (${h.patches.map((p) => p.file).join(', ')})`;
+
+/** What a hub patch's target gets, in words: "no change", or why it is blocked. */
+export function hubPatchState(h: HubPatchChange): string | null {
+  if (h.action === 'unchanged') return 'no change: already as the patch says';
+  if (h.action === 'blocked') return `blocked: ${(h.notes ?? []).join('; ')}`;
+  return null;
+}
+
+/** A field's value in a sentence: short JSON, or "(absent)". */
+export const shown = (v: unknown) => (v === undefined ? '(absent)' : formatValue(v, 80));
+
+/** "DRIFT spec.replicas changed since assisted-swarm applied it: now 3, patch says 0" */
+export function driftLine(d: DriftedField, plan: Plan): string {
+  const head = `DRIFT ${fieldPath(d.path)} changed since assisted-swarm applied it: now ${shown(d.now)}`;
+  if (plan.mode === 'destroy') {
+    return `${head}, assisted-swarm set ${shown(d.applied)}: ${plan.forceConflicts ? `put back to ${shown(d.wanted)} (--force-conflicts)` : `left as it is (--force-conflicts puts back ${shown(d.wanted)})`}`;
+  }
+  return `${head}, patch says ${shown(d.wanted)}${plan.forceConflicts ? ': overwritten (--force-conflicts)' : ''}`;
 }
 
 export { plural };

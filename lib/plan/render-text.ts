@@ -1,7 +1,8 @@
 // A plan as terminal text, AWS CDK diff-like: one line per object ([+] create, [~] update with
-// its field tree, [-] delete), the containers, warnings, blockers, deletions again in a block of
-// their own so they can't be missed, and a terraform-like summary line last.
-import { containerLine, fieldTreeLines, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+// its field tree, [-] delete), the containers, the hub patches of objects the swarm does not own
+// (in red, like deletions: they change what is not the swarm's), warnings, blockers, deletions
+// again in a block of their own so they can't be missed, and a terraform-like summary line last.
+import { containerLine, driftLine, fieldTreeLines, hubPatchesTitle, hubPatchLine, hubPatchState, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface TextOptions {
@@ -27,11 +28,11 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   out.push('');
 
   const mark = { create: paint('green', '[+]'), update: paint('yellow', '[~]'), delete: paint('red', '[-]') };
+  const sign = (op: string) => (op === 'add' ? paint('green', '+ ') : op === 'remove' ? paint('red', '- ') : paint('yellow', '~ '));
   const objectLines = (c: ObjectChange) => {
     const lines = [`  ${mark[c.action]} ${c.action === 'delete' ? paint('red', c.key) : c.key}`];
     for (const note of c.notes ?? []) lines.push(`      # ${note}`);
     for (const conflict of c.conflicts ?? []) lines.push(`      ! ${conflict.field} is owned by "${conflict.manager}"`);
-    const sign = (op: string) => (op === 'add' ? paint('green', '+ ') : op === 'remove' ? paint('red', '- ') : paint('yellow', '~ '));
     for (const line of fieldTreeLines(c.fields ?? [], sign)) lines.push(`      ${line}`);
     return lines;
   };
@@ -57,6 +58,22 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     }
     if (others.length > maxContainers) out.push(`  … ${others.length - maxContainers} more to replace or stop (--json lists every one)`);
     if (onInstall.length) out.push(`  · ${plural(onInstall.length, 'dry-run controller')} started when ${onInstall.length === 1 ? 'its cluster installs' : 'their clusters install'}`);
+    out.push('');
+  }
+
+  if (plan.hubPatches.length) {
+    out.push(paint('red', paint('bold', `!! ${hubPatchesTitle(plan)}:`)));
+    const hubMark = { patch: mark.update, restore: mark.update, unchanged: '[=]', blocked: paint('red', '[✗]') };
+    for (const h of plan.hubPatches) {
+      const state = hubPatchState(h);
+      out.push(`  ${hubMark[h.action]} ${paint('red', hubPatchLine(h))}${state ? `: ${state}` : ''}`);
+      if (h.action !== 'unchanged') for (const p of h.patches) out.push(`      # ${p.what}`);
+      for (const d of h.drift) out.push(`      ${paint('red', '!')} ${driftLine(d, plan)}`);
+      if (h.action === 'patch' || h.action === 'restore') {
+        for (const note of h.notes ?? []) out.push(`      # ${note}`);
+        for (const line of fieldTreeLines(h.fields, sign)) out.push(`      ${line}`);
+      }
+    }
     out.push('');
   }
 

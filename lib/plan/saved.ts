@@ -1,6 +1,6 @@
 // Saved plans: `plan --out FILE` writes the plan as JSON; `apply FILE` loads it and refuses
 // when what it was made from changed since: dist/, the config, the pull secret, the objects on
-// the hub (resourceVersions), the containers on the engines.
+// the hub (resourceVersions, the hub patches' targets included), the containers on the engines.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UserError } from '../cli/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
@@ -8,6 +8,7 @@ import type { HubClient } from '../hub/client.ts';
 import { swarmLabels } from '../swarm/labels.ts';
 import { containerFingerprint } from './containers.ts';
 import { desiredObjects, usedNamespaces } from './desired.ts';
+import { targetVersions } from './hub-patches.ts';
 import { liveFingerprint, observeHub } from './live.ts';
 import { hashDist, hashFile } from './provenance.ts';
 import type { PullSecrets } from './pull-secret.ts';
@@ -33,6 +34,9 @@ export function loadPlan(file: string): Plan {
   if (plan?.format !== PLAN_FORMAT) {
     throw new UserError(`${file} is not a saved plan of this version (format ${JSON.stringify(plan?.format)}, expected ${PLAN_FORMAT})`);
   }
+  // Saved before hub patches were planned: it has none.
+  plan.hubPatches ??= [];
+  plan.summary.hubPatches ??= { patch: 0, restore: 0, unchanged: 0, blocked: 0 };
   return plan;
 }
 
@@ -72,11 +76,12 @@ export async function checkFresh(plan: Plan, ctx: FreshnessContext): Promise<voi
     desired = desiredObjects(plan.dist, plan.swarm, ctx.secrets);
     if (ctx.secrets.fingerprint() !== plan.fingerprints.inputs) stale.push('the pull secret\'s value changed (or became readable or unreadable)');
   }
-  const [live, containers] = await Promise.all([
+  const [live, containers, targets] = await Promise.all([
     observeHub(ctx.hub, plan.swarm, desired.map((d) => d.object)),
     ctx.engines.list(swarmLabels(plan.swarm)),
+    targetVersions(ctx.hub, plan.hubPatches),
   ]);
-  const liveNow = liveFingerprint(live, usedNamespaces(desired.map((d) => d.object)));
+  const liveNow = { ...liveFingerprint(live, usedNamespaces(desired.map((d) => d.object))), ...targets };
   stale.push(...differences('', plan.fingerprints.live, liveNow));
   stale.push(...differences('container ', plan.fingerprints.containers, containerFingerprint(containers)));
   if (stale.length) {

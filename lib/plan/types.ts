@@ -34,6 +34,45 @@ export interface ObjectChange {
   notes?: string[];
 }
 
+/** A field someone else changed after a hub patch of assisted-swarm set it. */
+export interface DriftedField {
+  path: string[];
+  /** What the object holds now; absent: the field is gone. */
+  now?: unknown;
+  /** What assisted-swarm set. */
+  applied?: unknown;
+  /** apply: what the patch says now; destroy: what was there before (what --force-conflicts puts back). */
+  wanted?: unknown;
+}
+
+/**
+ * patch: apply changes the object; restore: destroy puts back what the swarm's patches
+ * changed; unchanged: already as the patches say; blocked: cannot be done (see the blockers).
+ */
+export type HubPatchAction = 'patch' | 'restore' | 'unchanged' | 'blocked';
+
+/** A hub object the swarm does not own, changed by the `stage: hub` patches of patches/. */
+export interface HubPatchChange {
+  action: HubPatchAction;
+  /** refKey(ref). */
+  key: string;
+  ref: ObjectRef;
+  /** The patch files targeting it, in the order they apply, with what each changes. */
+  patches: { file: string; what: string }[];
+  /** The fields that change (the swarm's record of them aside). */
+  fields: FieldChange[];
+  /** Fields changed by someone else since assisted-swarm set them. */
+  drift: DriftedField[];
+  /** What apply or destroy sends: a JSON merge patch, made only onto `resourceVersion`; null: nothing. */
+  send: Record<string, unknown> | null;
+  /** The object's version the plan read; null when it does not exist. */
+  resourceVersion: string | null;
+  /** sha256 of the object as read, status and server fields aside: a status update since the plan is not a change. */
+  basis: string | null;
+  /** Said next to it ("does not exist on the hub"). */
+  notes?: string[];
+}
+
 /**
  * start / replace / stop: what apply (the runner, for starts and replaces) does;
  * on-install: a dry-run controller, started by the runner once its cluster installs.
@@ -81,6 +120,8 @@ export interface PlanSummary {
   delete: number;
   unchanged: number;
   containers: { start: number; replace: number; stop: number; unchanged: number; onInstall: number };
+  /** Hub objects the swarm does not own: to patch (apply), to restore (destroy), already as patched, blocked. */
+  hubPatches: { patch: number; restore: number; unchanged: number; blocked: number };
 }
 
 export interface Plan {
@@ -99,18 +140,24 @@ export interface Plan {
   /** Changes only: objects with no change are counted in the summary, not listed. */
   objects: ObjectChange[];
   containers: ContainerChange[];
+  /** Every hub object the `stage: hub` patches target, changed or not. */
+  hubPatches: HubPatchChange[];
   summary: PlanSummary;
   warnings: string[];
   /** What apply would fail on (a missing namespace, conflicts): apply refuses while any is here. */
   blockers: string[];
 }
 
+/** Hub objects the swarm does not own that apply (or destroy) sends a change to. */
+export const hubPatchWork = (plan: Plan) => plan.hubPatches.filter((h) => h.send !== null);
+
 export function isEmptyPlan(plan: Plan): boolean {
   const { summary: s } = plan;
-  return !s.create && !s.update && !s.delete && !s.containers.start && !s.containers.replace && !s.containers.stop;
+  return !s.create && !s.update && !s.delete && !s.containers.start && !s.containers.replace && !s.containers.stop && !hubPatchWork(plan).length;
 }
 
-/** Whether apply itself has work (objects to change, containers to stop); starts are the runner's. */
+/** Whether apply itself has work (objects to change, hub objects to patch, containers to stop); starts are the runner's. */
 export function hasApplyWork(plan: Plan): boolean {
-  return plan.objects.length > 0 || plan.containers.some((c) => c.action === 'stop' || (c.action === 'replace' && c.component === 'controller'));
+  return plan.objects.length > 0 || hubPatchWork(plan).length > 0 ||
+    plan.containers.some((c) => c.action === 'stop' || (c.action === 'replace' && c.component === 'controller'));
 }
