@@ -1,0 +1,217 @@
+// `npm run test:e2e`: the swarm against upstream's real assisted-service, agent, installer and
+// controller, from their images. For each auth mode (none, local): build the swarm image, synth
+// test/e2e/e2e.config.ts, plan, apply and run until every cluster is installed, check the hub's
+// final state and the report, plan again (nothing to do), destroy, and check that nothing is
+// left: no container, no swarm object, no hub patch, the clusters deregistered in the service.
+// Not part of `npm test`: no registry here serves upstream's images (see README, "End to end").
+//
+//   npm run test:e2e [-- --auth none|local|both] [--keep] [--example docs/examples]
+//   npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Docker from 'dockerode';
+import { validateConfig } from '../../lib/config/load.ts';
+import { readLaunchPlans } from '../../lib/dist/read.ts';
+import { HubClient } from '../../lib/hub/client.ts';
+import { loadKubeConfig } from '../../lib/hub/kubeconfig.ts';
+import type { RunRecord } from '../../lib/report/types.ts';
+import { swarmSelector } from '../../lib/swarm/labels.ts';
+import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
+import { Checks } from './checks.ts';
+import { deregisteredClusters } from './service-db.ts';
+import rawConfig from './e2e.config.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    auth: { type: 'string', default: 'both' },
+    kubeconfig: { type: 'string' },
+    'service-url': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    example: { type: 'string' },
+  },
+});
+const modes = opts.auth === 'both' ? ['none', 'local'] : [opts.auth!];
+const config = validateConfig(rawConfig);
+const docker = new Docker();
+const checks = new Checks();
+
+// The images the suite needs; without them it says which and stops.
+const needed = [config.images.agent, config.images.installer, config.images.controller];
+const localHub = !opts.kubeconfig;
+const serviceImage = process.env.ASSISTED_SWARM_SERVICE_IMAGE ?? 'quay.io/edge-infrastructure/assisted-service:latest';
+if (localHub) needed.push(serviceImage);
+const missing: string[] = [];
+for (const ref of needed) await docker.getImage(ref).inspect().catch(() => missing.push(ref));
+if (missing.length) {
+  console.error(`The end-to-end suite needs upstream's images, and these are not on the Docker engine:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
+    'Provide each with `docker pull <image>` (where a registry serves it), `docker load -i <file>`, or build it by hand from its\n' +
+    'public repository (README, "End to end"); or point the config (test/e2e/e2e.config.ts images) at images you have.');
+  process.exit(2);
+}
+
+// A hub of its own (the service reconciles everything on its hub), on ports of its own.
+const hubEnv: Record<string, string> = {
+  ASSISTED_SWARM_HUB_DIR: process.env.ASSISTED_SWARM_HUB_DIR ?? '/tmp/assisted-swarm-e2e-hub',
+  ASSISTED_SWARM_HUB_ETCD_PORT: '33790', ASSISTED_SWARM_HUB_ETCD_PEER_PORT: '33800',
+  ASSISTED_SWARM_HUB_APISERVER_PORT: '26443', ASSISTED_SWARM_HUB_KCM_PORT: '20257', ASSISTED_SWARM_HUB_POSTGRES_PORT: '25432',
+};
+let kubeconfigPath = opts.kubeconfig ? resolve(opts.kubeconfig) : '';
+let serviceUrl = opts['service-url'] ?? '';
+if (localHub) {
+  const h = await connect(hubEnv, ['--with-service']);
+  kubeconfigPath = h.kubeconfigPath;
+  serviceUrl = readEnvFile(join(h.dir, 'env')).ASSISTED_SWARM_HUB_SERVICE_URL!;
+}
+if (!serviceUrl) throw new Error('--service-url is needed with --kubeconfig');
+const hub = new HubClient(loadKubeConfig({ kubeconfig: kubeconfigPath }), {});
+
+/** Runs `swarm <args>` as a user would; resolves with its exit code and output. */
+function swarm(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lib/cli/main.ts'), ...args], {
+      cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const take = (d: Buffer) => { out += d; process.stdout.write(d); };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('close', (code) => done({ code: code ?? 1, out }));
+  });
+}
+
+function restartService(auth: string): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart'], {
+      env: { ...process.env, ...hubEnv, ASSISTED_SWARM_SERVICE_AUTH: auth }, stdio: 'inherit',
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+const ASC = { apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'AgentServiceConfig', name: 'agent' };
+const CONFIGMAP_ANNOTATION = 'unsupported.agent-install.openshift.io/assisted-service-configmap';
+const SWARM_KINDS: [string, string][] = [
+  ['v1', 'Namespace'], ['hive.openshift.io/v1', 'ClusterImageSet'], ['v1', 'ConfigMap'], ['v1', 'Secret'],
+  ['hive.openshift.io/v1', 'ClusterDeployment'], ['extensions.hive.openshift.io/v1beta1', 'AgentClusterInstall'],
+  ['agent-install.openshift.io/v1beta1', 'InfraEnv'], ['agent-install.openshift.io/v1beta1', 'NMStateConfig'],
+];
+
+async function runMode(auth: string): Promise<string | null> {
+  const work = mkdtempSync(join(tmpdir(), `swarm-e2e-${auth}-`));
+  const dist = join(work, 'dist');
+  const env = {
+    KUBECONFIG: kubeconfigPath, E2E_AUTH: auth, E2E_SERVICE_URL: serviceUrl, E2E_STATE_DIR: join(work, 'state'),
+    E2E_PULL_SECRET: process.env.E2E_PULL_SECRET ?? '{"auths":{"quay.io":{"auth":"ZTJlOmUyZQ=="}}}',
+  };
+  const cfg = ['--config', 'test/e2e/e2e.config.ts'];
+  const at = `[${auth}]`;
+  console.log(`\n══ e2e, AUTH_TYPE ${auth}: ${work}`);
+
+  // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
+  // rewrite their status URLs (with or without api_key) when it restarts with another one.
+  if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}`, (await restartService(auth)) === 0);
+  checks.ok(`${at} swarm image built`, (await swarm(['images', ...cfg, '--pull', 'never'], env)).code === 0);
+  checks.ok(`${at} synth`, (await swarm(['synth', ...cfg, '--out', dist], env)).code === 0);
+  const objects = readdirSync(join(dist, 'hub')).length;
+  const planned = await swarm(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
+  const plan = JSON.parse(planned.out.slice(planned.out.indexOf('{')));
+  checks.ok(`${at} plan on an empty hub: every object a create, the service's settings a hub patch`,
+    plan.summary.update === 0 && plan.summary.delete === 0 && plan.summary.create > objects &&
+    plan.hubPatches.some((p: any) => p.target?.kind === 'AgentServiceConfig'), JSON.stringify(plan.summary));
+
+  const applied = await swarm(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
+  checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
+
+  await checkInstalled(at, dist);
+  const reportDir = /report in (\S+)/.exec(applied.out)?.[1];
+  checks.ok(`${at} report written`, !!reportDir && existsSync(join(REPO_ROOT, reportDir, 'summary.md')));
+  if (reportDir) checkReport(at, join(REPO_ROOT, reportDir));
+
+  const again = await swarm(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
+  const after = JSON.parse(again.out.slice(again.out.indexOf('{')));
+  checks.ok(`${at} plan after apply: no object or hub patch to change`,
+    after.summary.create + after.summary.update + after.summary.delete + after.summary.hubPatches.patch === 0, JSON.stringify(after.summary));
+
+  if (opts.keep) return reportDir ?? null;
+  const clusterIds = await clusterIdsOf(dist);
+  checks.ok(`${at} the service gave every cluster an id`, clusterIds.length === readLaunchPlans(dist).controllers.length, String(clusterIds.length));
+  const destroyed = await swarm(['destroy', ...cfg, '--patches', 'patches', '--yes'], env);
+  checks.ok(`${at} destroy (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
+  await checkGone(at, clusterIds);
+  rmSync(work, { recursive: true, force: true });
+  return reportDir ?? null;
+}
+
+/** Every AgentClusterInstall Completed, every Agent installed with its planned hostname and role. */
+async function checkInstalled(at: string, dist: string) {
+  const launch = readLaunchPlans(dist);
+  for (const c of launch.controllers) {
+    const aci: any = await hub.get({ apiVersion: 'extensions.hive.openshift.io/v1beta1', kind: 'AgentClusterInstall', namespace: c.spec.agentClusterInstall.namespace, name: c.spec.agentClusterInstall.name });
+    const completed = aci?.status?.conditions?.find((x: any) => x.type === 'Completed');
+    checks.ok(`${at} AgentClusterInstall ${c.spec.cluster} Completed`, completed?.status === 'True', `${completed?.reason} ${aci?.status?.debugInfo?.state}`);
+  }
+  const agents = new Map((await hub.list('agent-install.openshift.io/v1beta1', 'Agent', { labelSelector: swarmSelector(config.name) }))
+    .map((a: any) => [a.metadata.name, a]));
+  for (const h of launch.fakeHosts) {
+    const agent: any = agents.get(h.spec.hostId);
+    const state = agent?.status?.debugInfo?.state;
+    if (!h.spec.cluster) {
+      checks.ok(`${at} pool host ${h.spec.hostname} waits unbound`, state === 'known-unbound', state);
+      continue;
+    }
+    checks.ok(`${at} Agent ${h.spec.hostname} installed as ${h.spec.role}`,
+      state === 'installed' && agent.spec.hostname === h.spec.hostname && agent.status?.role === h.spec.role,
+      `state ${state}, hostname ${agent?.spec?.hostname}, role ${agent?.status?.role}`);
+  }
+}
+
+function checkReport(at: string, dir: string) {
+  const record = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunRecord;
+  checks.ok(`${at} report: every cluster installed`, record.clusters.every((c) => c.outcome === 'installed'),
+    record.clusters.map((c) => `${c.name}:${c.outcome}`).join(' '));
+  checks.ok(`${at} report: ended done`, record.endReason === 'done', String(record.endReason));
+  const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+  checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + readFileSync(join(dir, 'report.json'), 'utf8')));
+}
+
+async function clusterIdsOf(dist: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of readLaunchPlans(dist).controllers) {
+    const aci: any = await hub.get({ apiVersion: 'extensions.hive.openshift.io/v1beta1', kind: 'AgentClusterInstall', namespace: c.spec.agentClusterInstall.namespace, name: c.spec.agentClusterInstall.name });
+    const id = /cluster_id=([0-9a-f-]{36})/.exec(aci?.status?.debugInfo?.eventsURL ?? '')?.[1];
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/** No container, no swarm object, no hub patch left; the clusters deregistered in the service. */
+async function checkGone(at: string, clusterIds: string[]) {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`assisted-swarm.io/swarm=${config.name}`] } });
+  checks.ok(`${at} no container of the swarm left`, containers.length === 0, containers.map((c) => c.Names[0]).join(' '));
+  for (const [apiVersion, kind] of SWARM_KINDS) {
+    const left = await hub.list(apiVersion, kind, { labelSelector: swarmSelector(config.name) });
+    checks.ok(`${at} no ${kind} of the swarm left`, left.length === 0, left.map((o) => o.metadata.name).join(' '));
+  }
+  const asc: any = await hub.get(ASC);
+  checks.ok(`${at} the AgentServiceConfig annotation is restored`, !asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION],
+    asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION]);
+  if (localHub) {
+    const deleted = await deregisteredClusters(hubEnv, clusterIds);
+    checks.ok(`${at} every cluster deregistered in the service`, deleted.length === clusterIds.length, `${deleted.length}/${clusterIds.length}`);
+  }
+}
+
+const reports: Record<string, string | null> = {};
+for (const auth of modes) reports[auth] = await runMode(auth);
+
+if (opts.example && reports.none) {
+  const target = resolve(opts.example);
+  mkdirSync(target, { recursive: true });
+  cpSync(join(REPO_ROOT, reports.none, 'summary.md'), join(target, 'e2e-report.md'));
+  cpSync(join(REPO_ROOT, reports.none, 'report.json'), join(target, 'e2e-report.json'));
+  console.log(`example report copied to ${target}`);
+}
+process.exitCode = checks.summary() ? 0 : 1;
