@@ -166,6 +166,20 @@ test('files are written through a helper container as well as directly', async (
   assert.is(helpers.length, 0);
 });
 
+test('a mounted file is read back through a container that mounts it as well as directly; a missing one is null', async () => {
+  const remote = new DockerEngine({ host: `unix://${(docker.modem as { socketPath?: string }).socketPath}`, filesThroughEngine: true });
+  const folder = join(dir, 'read-back');
+  await engine.writeFiles({ image, dirs: [folder], files: [{ path: join(folder, 'request'), content: 'id 1\narg --role\n' }] });
+  const c = await remote.start(spec('read-back', { command: ['sleep', '600'], mounts: [{ source: folder, target: folder, readOnly: false }] }));
+  assert.is(await remote.readFile(join(folder, 'request'), c.id), 'id 1\narg --role\n');
+  assert.is(await remote.readFile(join(folder, 'answer'), c.id), null);
+  const refused = await remote.readFile(join(folder, 'request'), null).then(() => null, (e: Error) => e.message);
+  assert.match(refused ?? 'read without a container', /engine is remote and no container mounts it/);
+  assert.is(await engine.readFile(join(folder, 'request'), null), 'id 1\narg --role\n');
+  assert.is(await engine.readFile(join(folder, 'answer'), null), null);
+  await remote.remove(c.id);
+});
+
 test('a pool keeps each cluster on one engine and spreads clusters across engines', async () => {
   const socket = `unix://${(docker.modem as { socketPath?: string }).socketPath}`;
   const pool = new EnginePool([new DockerEngine({ host: socket, name: 'a' }), new DockerEngine({ host: socket, name: 'b' })]);

@@ -1,11 +1,13 @@
 // Making the folders and files fake hosts bind-mount, on the engine's machine: directly when the
 // engine is local, else through a helper container that bind-mounts their common folder (Docker
 // creates a missing bind source given in `Binds`) and is never started: Docker's archive API
-// extracts a tar into it.
+// extracts a tar into it. Reading one back: directly, or with the archive API of a container
+// that mounts it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, relative } from 'node:path';
 import type Docker from 'dockerode';
+import { extract } from 'tar-stream';
 import type { FilesRequest } from './engine.ts';
 import { tar } from './tar.ts';
 
@@ -48,4 +50,41 @@ function commonDir(paths: string[]): string {
   const common: string[] = [];
   for (let i = 0; split.every((s) => i < s.length && s[i] === split[0]![i]); i++) common.push(split[0]![i]!);
   return `/${common.join('/')}`;
+}
+
+export async function readLocally(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** The file as the container sees it (a bind-mounted path is the machine's own file); null if absent. */
+export async function readThroughContainer(docker: Docker, container: string, path: string): Promise<string | null> {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await docker.getContainer(container).getArchive({ path });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw e;
+  }
+  const files = extract();
+  let content: string | null = null;
+  files.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      if (header.type === 'file' && header.name === basename(path)) content = Buffer.concat(chunks).toString('utf8');
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    files.on('finish', resolve);
+    files.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(files as unknown as NodeJS.WritableStream);
+  });
+  return content;
 }

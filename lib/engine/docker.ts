@@ -16,7 +16,7 @@ import {
 } from './engine.ts';
 import { parseDockerHost } from './docker-host.ts';
 import { watchEvents } from './docker-events.ts';
-import { writeLocally, writeThroughHelper } from './docker-files.ts';
+import { readLocally, readThroughContainer, writeLocally, writeThroughHelper } from './docker-files.ts';
 import { demuxLogs } from './docker-logs.ts';
 import { diskMounts, localDisks, remoteDisks } from './docker-disks.ts';
 
@@ -151,6 +151,16 @@ export class DockerEngine implements ContainerEngine {
       this.warn(`${this.name}: cannot list the machine's disks (${messageOf(e)}): fake hosts will see none to install on`);
       return [];
     }));
+  }
+
+  async readFile(path: string, container: string | null): Promise<string | null> {
+    if (this.local) return readLocally(path);
+    if (!container) throw new EngineError(this.name, `cannot read ${path}: the engine is remote and no container mounts it`);
+    try {
+      return await readThroughContainer(this.docker, container, path);
+    } catch (e) {
+      throw this.error(e, `cannot read ${path} through container ${container}`);
+    }
   }
 
   private async create(spec: LaunchSpec): Promise<Docker.Container> {

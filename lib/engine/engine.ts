@@ -78,6 +78,12 @@ export interface ContainerEngine {
   watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
   /** Makes folders and writes files where the engine's bind mounts find them. */
   writeFiles(request: FilesRequest): Promise<void>;
+  /**
+   * Reads a file the containers bind-mount, on the engine's machine; null when there is none.
+   * An engine that can't reach that machine's files directly reads them through `container`,
+   * a running container that mounts them.
+   */
+  readFile(path: string, container: string | null): Promise<string | null>;
 }
 
 /** An engine error about one container, worded for a report. */

@@ -90,6 +90,13 @@ export class EnginePool implements ContainerEngine {
     await Promise.all(this.engines.map((e) => e.writeFiles(request)));
   }
 
+  /** Reads on the engine that runs `container` (the first engine when there is none). */
+  async readFile(path: string, container: string | null): Promise<string | null> {
+    const engine = container ? this.byId.get(container) ?? (await this.inspect(container), this.byId.get(container)) : this.engines[0];
+    if (!engine) throw new EngineError(this.name, `no container ${container} on any engine`, 404);
+    return engine.readFile(path, container);
+  }
+
   engineNamed(name: string): ContainerEngine | undefined {
     return this.engines.find((e) => e.name === name);
   }
