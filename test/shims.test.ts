@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesFile } from '../lib/images/layer.ts';
+import { ANSWER_FILE, answerText, parseRequest, REQUEST_FILE } from '../lib/runner/players/bootstrap-request.ts';
 import { AGENT_PROGRAMS, parseRecord, RECORDER } from './support/fake-upstream.ts';
 
 const SHIMS = new URL('../lib/images/shims', import.meta.url).pathname;
@@ -43,7 +44,8 @@ const ENV = {
 interface Result { code: number; stdout: string; stderr: string }
 
 function sh(argv: string[], env: Record<string, string> = {}): Result {
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...ENV, ...env }, encoding: 'utf8' });
+  // A shim that waits when it should not (a wrongly taken hand-over) fails the test instead of hanging it.
+  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -77,7 +79,23 @@ const installerArgs = ['--role', 'master', '--infra-env-id', INFRA_ENV, '--clust
   '--control-plane-count', '1', '--mco-image', 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:0123', '--openshift-version', '4.20',
   '--insecure', '--installer-args', '["--append-karg","ip=dhcp"]', '--enable-skip-mco-reboot'];
 // shellescape.QuoteCommand's way of quoting, as the agent's install step writes it for `sh -c`.
-const quoted = installerArgs.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(' ');
+const quote = (args: string[]) => args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(' ');
+const quoted = quote(installerArgs);
+/** The agent's install step (src/commands/actions/install_cmd.go), for these installer arguments. */
+const installStep = (args: string[]) => [...AGENT_NSENTER, 'sh', '-c',
+  `podman run --privileged --pid=host --net=host --name=assisted-installer -v /dev:/dev:rw -v /opt:/opt:rw -v /var/log:/var/log:rw -v /run/systemd/journal/socket:/run/systemd/journal/socket -v /etc/pki:/etc/pki -v /tmp:/tmp --env=PULL_SECRET_TOKEN ${INSTALLER} ${quote(args)}`];
+/** The installer's arguments for a role and a control-plane count (the agent leaves out a count of 0). */
+const argsFor = (role: string, count: number) => {
+  const args = ['--role', role, ...installerArgs.slice(2)];
+  const at = args.indexOf('--control-plane-count');
+  if (count) args[at + 1] = String(count);
+  else args.splice(at, 2);
+  return args;
+};
+/** A fake host's folder, as the runner makes it: the podman shim hands the bootstrap installer over through it. */
+const hostDir = join(root, 'state-dir', 'compact-1', 'compact-1-master-0');
+mkdirSync(hostDir, { recursive: true });
+const BOOT_ENV = { DRY_ENABLE: 'true', DRY_FAKE_REBOOT_MARKER_PATH: join(hostDir, 'reboot-marker') };
 
 const CASES: Case[] = [
   // nsenter: the agent's and the installer's prefixes, then the command, run right here.
@@ -131,6 +149,15 @@ const CASES: Case[] = [
     code: 0,
     ran: { program: 'installer', args: installerArgs, env: { PULL_SECRET_TOKEN: 'the-token' } },
   },
+  // Only the bootstrap host of a multi-node cluster is handed to the runner (docs/upstream-gaps.md, gap 3).
+  { name: 'install: single node (--role bootstrap --control-plane-count 1) runs the installer', argv: installStep(argsFor('bootstrap', 1)), env: BOOT_ENV, code: 0, ran: { program: 'installer', args: argsFor('bootstrap', 1) } },
+  { name: 'install: a master of a multi-node cluster (--role master --control-plane-count 3) runs the installer', argv: installStep(argsFor('master', 3)), env: BOOT_ENV, code: 0, ran: { program: 'installer', args: argsFor('master', 3) } },
+  { name: 'install: a worker (--role worker, no count) runs the installer', argv: installStep(argsFor('worker', 0)), env: BOOT_ENV, code: 0, ran: { program: 'installer', args: argsFor('worker', 0) } },
+  {
+    name: 'podman run --entrypoint <other> <installer image> --role bootstrap … runs that program, not the hand-over',
+    argv: ['podman', 'run', '--rm', '--entrypoint', 'agent', INSTALLER, ...argsFor('bootstrap', 3)], env: BOOT_ENV, code: 0, ran: { program: 'agent', args: argsFor('bootstrap', 3) },
+  },
+  { name: 'install: the multi-node bootstrap without DRY_FAKE_REBOOT_MARKER_PATH fails, naming it', argv: installStep(argsFor('bootstrap', 3)), code: 125, stderr: /needs DRY_FAKE_REBOOT_MARKER_PATH/ },
   { name: 'stop installation: podman stop -i -t 5 assisted-installer (not running)', argv: [...AGENT_NSENTER, 'podman', 'stop', '-i', '-t', '5', 'assisted-installer'], code: 0, stdout: '' },
   {
     name: 'installer logs: podman run … <agent image> logs_sender … (UploadInstallationLogs)',
@@ -227,10 +254,11 @@ test('dry-installer: coreos-installer\'s progress lines, which the installer par
 /** Starts `argv` in the background; resolves with its result when it ends. */
 function background(argv: string[], env: Record<string, string> = {}) {
   const child = spawn(argv[0]!, argv.slice(1), { env: { ...ENV, ...env } });
-  let stdout = '';
+  let stdout = '', stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout })));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
 }
 
@@ -260,6 +288,50 @@ test('a named container is seen by ps, refuses its name twice, and is stopped by
   assert.is(parseRecord(ended.stdout).program, 'installer');
   assert.is(sh(['podman', 'ps', '--quiet']).stdout, '');
   assert.is(sh(['podman', 'rm', '-i', 'assisted-installer']).code, 0);
+});
+
+const requestPath = join(hostDir, REQUEST_FILE);
+const answerPath = join(hostDir, ANSWER_FILE);
+
+/** Starts the multi-node bootstrap's install step; resolves once its request is there. */
+async function handedOver() {
+  const step = background(installStep(argsFor('bootstrap', 3)), BOOT_ENV);
+  await until('the request in the host folder', () => existsSync(requestPath));
+  return { step, request: parseRequest(readFileSync(requestPath, 'utf8'))! };
+}
+
+test('install: the multi-node bootstrap is handed to the runner: its arguments in a request, no token, the installer not run, "running" until the answer', async () => {
+  // An answer left from an earlier attempt must not end this one.
+  writeFileSync(answerPath, answerText('4242.1', 0));
+  const { step, request } = await handedOver();
+  assert.ok(request, 'a whole request');
+  assert.equal(request.args, argsFor('bootstrap', 3));
+  assert.not.ok(readFileSync(requestPath, 'utf8').includes('the-token'), 'the token stays out of the file');
+  assert.not.ok(existsSync(answerPath), 'the old answer was removed before the request was written');
+  assert.is(step.child.exitCode, null, 'still running');
+  assert.is(sh(['podman', 'ps', '--format', '{{.Names}}']).stdout, 'assisted-installer\n', 'the agent sees the installer container running');
+  writeFileSync(answerPath, answerText(request.id, 0, 'played by the runner'));
+  const ended = await step.done;
+  assert.is(ended.code, 0);
+  assert.match(ended.stdout, /played by the runner\n$/);
+  assert.not.match(ended.stdout, /program=/, 'upstream\'s installer never ran');
+  assert.not.ok(existsSync(requestPath) || existsSync(answerPath), 'both files are gone');
+});
+
+test('install: the runner\'s failure is the installer\'s: its exit code and message', async () => {
+  const { step, request } = await handedOver();
+  writeFileSync(answerPath, answerText(request.id, 1, 'the played bootstrap installer failed: bootstrap.ign answered 404'));
+  const ended = await step.done;
+  assert.is(ended.code, 1);
+  assert.match(ended.stderr, /bootstrap\.ign answered 404/);
+});
+
+test('install: podman stop -i -t 5 assisted-installer ends a waiting hand-over and takes its request away', async () => {
+  const { step } = await handedOver();
+  const stop = sh([...AGENT_NSENTER, 'podman', 'stop', '-i', '-t', '5', 'assisted-installer']);
+  assert.is(stop.code, 0, stop.stderr);
+  assert.is((await step.done).code, 143);
+  assert.not.ok(existsSync(requestPath));
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
