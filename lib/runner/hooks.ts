@@ -6,15 +6,32 @@ import type { FakeHostDoc } from '../dist/types.ts';
 import type { HostRecord } from '../report/types.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import type { HubObject } from './hub.ts';
+import type { ServiceTls } from './service-api.ts';
 
 export interface PlayerContext {
   /** Marks the host as played (shown in the report); `what` says what was played. */
   markPlayed(hostname: string, what: string): void;
   /** Records a transition of the host, as the runner's own watchers do. */
   note(hostname: string, field: string, to: string, info?: string): void;
-  /** How the host's agent reaches the service: --url and the token (null under AUTH_TYPE=none). */
-  service(hostname: string): Promise<{ url: string; infraEnvId: string; token: string | null }>;
+  /** How the host's agent reaches the service: --url and the token (null under AUTH_TYPE=none), and the TLS settings. */
+  service(hostname: string): Promise<{ url: string; infraEnvId: string; token: string | null; tls: ServiceTls }>;
+  /** The host's folder (its reboot marker's), on the engine its cluster runs on. */
+  hostFiles(hostname: string): HostFiles;
   engine: ContainerEngine;
+  /** Every planned host, in launch order. */
+  hosts: FakeHostDoc[];
+  /** Aborted when the run ends: a player stops what it plays. */
+  signal: AbortSignal;
+  /** A line for the user (tokens are the player's to keep out). */
+  log(line: string): void;
+}
+
+export interface HostFiles {
+  dir: string;
+  /** A file of the folder; null when it does not exist. */
+  read(name: string): Promise<string | null>;
+  /** Writes files of the folder, in this order. */
+  write(files: { name: string; content: string }[]): Promise<void>;
 }
 
 export interface HostPlayer {

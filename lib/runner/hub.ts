@@ -31,7 +31,9 @@ export interface HubObject extends k8s.KubernetesObject {
   status?: {
     conditions?: Condition[];
     debugInfo?: { state?: string; stateInfo?: string; eventsURL?: string };
-    progress?: { currentStage?: string };
+    progress?: { currentStage?: string; progressInfo?: string };
+    /** Agents: the host the service chose to bootstrap its cluster. */
+    bootstrap?: boolean;
     bootArtifacts?: { discoveryIgnitionURL?: string };
     [field: string]: unknown;
   };

@@ -9,15 +9,18 @@
 //     agents.ts     Agents → tracked, patched                                (watch)
 //     clusters.ts   AgentClusterInstalls → tracked, controllers started      (watch)
 //     containers.ts container deaths and restarts                          (engine events)
+//     players/      hosts the runner plays a part of: the bootstrap installer of a
+//                   multi-node cluster (docs/upstream-gaps.md, gap 3)       (Agents, host folders)
 //   5 launch.ts     fake host containers, at the launch rate
 //   6 wait.ts       until every cluster is installed or failed, or the timeout
 //   7 lib/report    reports/<swarm>-<time>/report.json and summary.md
+import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import type { SwarmConfig } from '../config/types.ts';
 import { UserError } from '../cli/errors.ts';
 import { EngineError } from '../engine/engine.ts';
-import { openEngines, type EnginePool } from '../engine/pool.ts';
+import { openEngines, placementKey, type EnginePool } from '../engine/pool.ts';
 import { Progress } from '../report/progress.ts';
 import type { EndReason, RunRecord } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
@@ -32,6 +35,7 @@ import type { PlayerContext, RunHooks } from './hooks.ts';
 import type { Watch } from './hub.ts';
 import { launchHosts } from './launch.ts';
 import { loadRunPlan, refKey } from './plan.ts';
+import { bootstrapPlayer } from './players/bootstrap.ts';
 import { RateGate } from './rate.ts';
 import { Tracker } from './tracker.ts';
 import { waitUntilDone } from './wait.ts';
@@ -43,6 +47,7 @@ export interface RunOptions {
   kubeConfig: KubeConfig;
   /** Default: the engines of config.runtime.engines. */
   engines?: EnginePool;
+  /** Players: by default the bootstrap installer's (players/bootstrap.ts); a list given replaces it. */
   hooks?: Partial<RunHooks>;
   /** Aborting it interrupts the run; the report is still written. */
   signal?: AbortSignal;
@@ -91,7 +96,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
   const ctx: RunContext = {
     config, kubeConfig, plan, engines, tracker,
-    hooks: { players: options.hooks?.players ?? [] },
+    hooks: { players: options.hooks?.players ?? [bootstrapPlayer()] },
     launches: new Map(),
     secrets: new Set(),
     slots: pLimit(runtime.concurrency),
@@ -158,7 +163,20 @@ function playerContext(ctx: RunContext): PlayerContext {
     },
     service: async (hostname) => {
       const launch = await ctx.launches.get(refKey(hostDoc(hostname).spec.infraEnv))!;
-      return { url: launch.serviceUrl, infraEnvId: launch.infraEnvId, token: launch.token };
+      return { url: launch.serviceUrl, infraEnvId: launch.infraEnvId, token: launch.token, tls: ctx.config.hub.tls };
     },
+    hostFiles: (hostname) => {
+      const host = hostDoc(hostname);
+      const dir = dirname(host.spec.rebootMarkerPath);
+      const engine = ctx.engines.engineFor(placementKey(host.spec.container.labels));
+      return {
+        dir,
+        read: (name) => engine.readFile(join(dir, name), ctx.tracker.host(hostname)?.containerId ?? null),
+        write: (files) => engine.writeFiles({ image: ctx.plan.image, dirs: [], files: files.map((f) => ({ path: join(dir, f.name), content: f.content })) }),
+      };
+    },
+    hosts: ctx.plan.hosts,
+    signal: ctx.signal,
+    log: ctx.log,
   };
 }

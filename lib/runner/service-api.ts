@@ -1,7 +1,8 @@
 // The service's REST API, as far as the runner uses it: the discovery ignition of an
-// infra-env. Under AUTH_TYPE=none no credentials; under local the infra-env's own token, the
-// `api_key` the service puts in the InfraEnv's status URLs (reference C3). HTTPS with the
-// configured CA, or without verification when the config says insecure.
+// infra-env, and the calls of the installers the runner plays (players/installer-api.ts).
+// Under AUTH_TYPE=none no credentials; under local the infra-env's own token, the `api_key` the
+// service puts in the InfraEnv's status URLs (reference C3), or the agent's X-Secret-Key. HTTPS
+// with the configured CA, or without verification when the config says insecure.
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -30,7 +31,19 @@ function certificateProblem(e: NodeJS.ErrnoException): boolean {
 }
 
 /** GETs a URL of the service; resolves with the body, rejects with a ServiceError. */
-export function getText(url: string, tls: ServiceTls, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
+export async function getText(url: string, tls: ServiceTls, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
+  return (await callService('GET', url, tls, { headers, timeoutMs })).toString('utf8');
+}
+
+export interface ServiceCall {
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs?: number;
+}
+
+/** One request to the service; resolves with the body of a 2xx answer, rejects with a ServiceError. */
+export function callService(method: string, url: string, tls: ServiceTls, call: ServiceCall = {}): Promise<Buffer> {
+  const { headers = {}, body, timeoutMs = 30_000 } = call;
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   let ca: Buffer | undefined;
@@ -43,17 +56,17 @@ export function getText(url: string, tls: ServiceTls, headers: Record<string, st
   }
   return new Promise((resolve, reject) => {
     const req = (secure ? httpsRequest : httpRequest)(target, {
-      method: 'GET',
-      headers: { Accept: 'application/json', ...headers },
+      method,
+      headers: { Accept: 'application/json', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
       timeout: timeoutMs,
       ...(secure ? { ca, rejectUnauthorized: !tls.insecure } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) return resolve(body);
-        reject(new ServiceError(`${redact(url)} answered ${res.statusCode} ${res.statusMessage ?? ''}: ${body.slice(0, 200).trim()}`, res.statusCode));
+        const answer = Buffer.concat(chunks);
+        if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) return resolve(answer);
+        reject(new ServiceError(`${method === 'GET' ? '' : `${method} `}${redact(url)} answered ${res.statusCode} ${res.statusMessage ?? ''}: ${answer.toString('utf8').slice(0, 200).trim()}`, res.statusCode));
       });
       res.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
     });
@@ -62,7 +75,7 @@ export function getText(url: string, tls: ServiceTls, headers: Record<string, st
       const cert = certificateProblem(e);
       reject(new ServiceError(`${redact(url)}: ${e.message}${cert ? ' (hub.tls.caFile names the CA to trust; hub.tls.insecure skips the check)' : ''}`, undefined, cert));
     });
-    req.end();
+    req.end(body);
   });
 }
 

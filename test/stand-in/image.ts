@@ -1,31 +1,55 @@
 // Test-only: the fake-host image the runner tests start, the tiny busybox image plus the
-// stand-in `agent` (at /usr/local/bin/agent, where the ignition's ExecStart runs it) and
-// `assisted-installer-controller` (where the launch plan's controller command runs it).
-// Tagged by a hash of the scripts, so a changed script makes a new image.
+// stand-in `agent` (at /usr/local/bin/agent, where the ignition's ExecStart runs it),
+// `installer` (the installer image's entrypoint) and `assisted-installer-controller` (where the
+// launch plan's controller command runs it), with the swarm's real podman shim and its images
+// file, as in the swarm image (lib/images/layer.ts). Tagged by a hash of its files, so a
+// changed script or shim makes a new image.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { tar } from '../../lib/engine/tar.ts';
+import { IMAGES_FILE, imagesFile, INSTALLER_BINARY, SHIM_DIR } from '../../lib/images/layer.ts';
 import { CONTROLLER_BINARY } from '../../lib/swarm/containers.ts';
 import { ensureTinyImage } from '../support/images.ts';
+import { AGENT_IMAGE, CONTROLLER_IMAGE, INSTALLER_IMAGE } from './installer-view.ts';
 
 const here = new URL('./image/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, here), 'utf8');
 
 export async function ensureStandInImage(docker: Docker): Promise<string> {
   const base = await ensureTinyImage(docker);
-  const agent = read('agent'), controller = read('assisted-installer-controller');
-  const tag = `assisted-swarm-test/agent:${createHash('sha256').update(base).update(agent).update(controller).digest('hex').slice(0, 12)}`;
+  const files = {
+    agent: read('agent'),
+    installer: read('installer'),
+    controller: read('assisted-installer-controller'),
+    podman: readFileSync(new URL('../../lib/images/shims/podman', import.meta.url), 'utf8'),
+    images: imagesFile({ agent: AGENT_IMAGE, installer: INSTALLER_IMAGE, controller: CONTROLLER_IMAGE }),
+  };
+  const hash = createHash('sha256').update(base);
+  for (const content of Object.values(files)) hash.update(content);
+  const tag = `assisted-swarm-test/agent:${hash.digest('hex').slice(0, 12)}`;
   try {
     await docker.getImage(tag).inspect();
     return tag;
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode !== 404) throw e;
   }
+  const dockerfile = [
+    `FROM ${base}`,
+    'COPY agent /usr/local/bin/agent',
+    `COPY installer ${INSTALLER_BINARY}`,
+    `COPY controller ${CONTROLLER_BINARY}`,
+    `COPY podman ${SHIM_DIR}/podman`,
+    `COPY images ${IMAGES_FILE}`,
+    'LABEL assisted-swarm.io/test=true',
+  ];
   const context = tar([
-    { path: 'Dockerfile', content: `FROM ${base}\nCOPY agent /usr/local/bin/agent\nCOPY controller ${CONTROLLER_BINARY}\nLABEL assisted-swarm.io/test=true\n` },
-    { path: 'agent', content: agent, mode: 0o755 },
-    { path: 'controller', content: controller, mode: 0o755 },
+    { path: 'Dockerfile', content: `${dockerfile.join('\n')}\n` },
+    { path: 'agent', content: files.agent, mode: 0o755 },
+    { path: 'installer', content: files.installer, mode: 0o755 },
+    { path: 'controller', content: files.controller, mode: 0o755 },
+    { path: 'podman', content: files.podman, mode: 0o755 },
+    { path: 'images', content: files.images },
   ]);
   const stream = await docker.buildImage(context, { t: tag, rm: true });
   await new Promise((resolve, reject) =>

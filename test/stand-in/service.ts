@@ -8,8 +8,11 @@
 //   InfraEnv's namespace, with its agentLabels and clusterDeploymentName when it has a
 //   clusterRef; steps (inventory, install), progress, binding (exit and re-register);
 // - AgentClusterInstalls get a cluster id (eventsURL `cluster_id=`); a cluster whose agents
-//   are all approved and known installs by itself; the controller's complete-installation
-//   ends it: agents installed/Done, cluster adding-hosts, Completed=True/InstallationCompleted.
+//   are all approved and known installs by itself, its first registered master chosen as the
+//   bootstrap (Agent status.bootstrap); the controller's complete-installation ends it: agents
+//   installed/Done, cluster adding-hosts, Completed=True/InstallationCompleted;
+// - what installers ask (./installer-view.ts): the cluster with its hosts, bootstrap.ign and
+//   a host's ignition, logs progress and log uploads; every REST call is recorded (`requests`).
 // Product code never imports this.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +22,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { AGENT, AGENT_CLUSTER_INSTALL, INFRA_ENV, mergePatch, watchKind, type Condition, type HubObject, type Watch } from '../../lib/runner/hub.ts';
 import { discoveryIgnition } from './ignition.ts';
+import { AGENT_IMAGE, BOOTSTRAP_IGNITION, clusterView, HOST_IGNITION, installCmdRequest } from './installer-view.ts';
 
 export interface StandInOptions {
   kubeConfig: KubeConfig;
@@ -36,11 +40,15 @@ interface InfraEnvEntry { id: string; namespace: string; name: string; uid: stri
 interface ClusterEntry { id: string; namespace: string; name: string; token: string | null }
 interface HostEntry { infraEnvId: string; bound: boolean; inventoried: boolean; mustExit: boolean; installSent: boolean }
 
+/** A REST call the stand-in answered: the path below /api/assisted-install/v2, and the JSON body (or, for a file, its size). */
+export interface RecordedRequest { method: string; path: string; query: Record<string, string>; body: unknown; at: number }
+
 const API = '/api/assisted-install/v2';
 
 export class ServiceStandIn {
   url = '';
   readonly calls = { registrations: 0, ignitions: 0, unauthorized: 0 };
+  readonly requests: RecordedRequest[] = [];
   private readonly infraEnvs = new Map<string, InfraEnvEntry>();
   private readonly clusters = new Map<string, ClusterEntry>();
   private readonly hosts = new Map<string, HostEntry>();
@@ -86,6 +94,11 @@ export class ServiceStandIn {
   /** The infra-env id the stand-in gave an InfraEnv. */
   infraEnvId(namespace: string, name: string): string | undefined {
     return [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name)?.id;
+  }
+
+  /** The cluster id the stand-in gave an AgentClusterInstall. */
+  clusterId(namespace: string, name: string): string | undefined {
+    return [...this.clusters.values()].find((e) => e.namespace === namespace && e.name === name)?.id;
   }
 
   // ---- the hub side ----
@@ -157,7 +170,11 @@ export class ServiceStandIn {
         debugInfo: { state: 'installing', stateInfo: 'Installation in progress' },
         conditions: [cond('SpecSynced', 'True', 'SyncOK'), cond('RequirementsMet', 'True', 'ClusterInstallationStarted'), cond('Completed', 'False', 'InstallationInProgress'), cond('Failed', 'False', 'InstallationNotFailed')],
       });
-      for (const a of mine) await this.patchAgent(a.metadata.name, { debugInfo: { state: 'installing', stateInfo: 'Installation is in progress' }, progress: { currentStage: 'Starting installation' } });
+      // The service picks the bootstrap among the masters (here, as seen with upstream's, the first registered).
+      const bootstrap = [...this.hosts.keys()].find((id) => mine.some((a) => a.metadata.name === id && a.spec?.role === 'master'));
+      for (const a of mine) {
+        await this.patchAgent(a.metadata.name, { debugInfo: { state: 'installing', stateInfo: 'Installation is in progress' }, bootstrap: a.metadata.name === bootstrap });
+      }
     }
   }
 
@@ -177,6 +194,15 @@ export class ServiceStandIn {
     const url = new URL(req.url ?? '/', this.url);
     const route = (method: string, pattern: RegExp) => (req.method === method ? pattern.exec(url.pathname) : null);
     let m: RegExpExecArray | null;
+    const type = req.headers['content-type'] ?? '';
+    this.requests.push({
+      method: req.method ?? '', path: url.pathname.replace(API, ''), query: Object.fromEntries(url.searchParams), at: Date.now(),
+      body: type.includes('json') ? JSON.parse(body || 'null')
+        : type.startsWith('multipart/') ? { files: [...body.matchAll(/name="([^"]+)"; filename="([^"]+)"/g)].map((f) => `${f[1]}=${f[2]}`) } : null,
+    });
+    if ((m = /^\/api\/assisted-install\/v2\/(clusters\/([^/]+)(?:\/.*)?|infra-env\/([^/]+)\/hosts\/([^/]+)\/downloads\/ignition)$/.exec(url.pathname)) && !/\/actions\//.test(url.pathname)) {
+      return this.installerCall(req, url, res, m);
+    }
     if ((m = route('GET', /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/downloads\/files$/))) {
       const ie = this.infraEnvs.get(m[1]!);
       if (!ie) return send(res, 404, { message: 'no such infra-env' });
@@ -188,7 +214,7 @@ export class ServiceStandIn {
       }
       this.calls.ignitions++;
       return send(res, 200, discoveryIgnition({
-        serviceBaseUrl: this.url, infraEnvId: ie.id, agentImage: this.o.agentImage ?? 'quay.io/edge-infrastructure/assisted-installer-agent:latest',
+        serviceBaseUrl: this.url, infraEnvId: ie.id, agentImage: this.o.agentImage ?? AGENT_IMAGE,
         skipCertVerification: !this.o.tls, token: ie.token, caCert: this.o.tls?.ca ?? null, unitEnv: this.o.unitEnv ?? {},
       }));
     }
@@ -200,10 +226,16 @@ export class ServiceStandIn {
       if (m[3] === 'instructions' && req.method === 'GET') return send(res, 200, this.instructions(m[2]!, host));
       if (m[3] === 'instructions' && req.method === 'POST') return this.stepReply(res, m[2]!, host, JSON.parse(body));
       if (m[3] === 'progress' && req.method === 'PUT') {
-        const stage = (JSON.parse(body) as { current_stage: string }).current_stage;
-        await this.patchAgent(m[2]!, { debugInfo: { state: 'installing-in-progress', stateInfo: stage }, progress: { currentStage: stage } });
+        const { current_stage: stage, progress_info: info = '' } = JSON.parse(body) as { current_stage: string; progress_info?: string };
+        await this.patchAgent(m[2]!, { debugInfo: { state: 'installing-in-progress', stateInfo: stage }, progress: { currentStage: stage, progressInfo: info } });
         return send(res, 200, {});
       }
+    }
+    if ((m = route('PUT', /^\/api\/assisted-install\/v2\/infra-envs\/([^/]+)\/hosts\/([^/]+)\/logs-progress$/))) {
+      const ie = this.infraEnvs.get(m[1]!);
+      if (!ie || !this.hosts.has(m[2]!)) return send(res, 404, { message: 'no such host' });
+      if (!this.authorized(req, url, ie.token)) return send(res, 401, UNAUTHORIZED);
+      return send(res, 204, null);
     }
     if ((m = route('POST', /^\/api\/assisted-install\/v2\/clusters\/([^/]+)\/actions\/complete-installation$/))) {
       const entry = this.clusters.get(m[1]!);
@@ -214,9 +246,55 @@ export class ServiceStandIn {
     send(res, 404, { message: `no route ${req.method} ${url.pathname}` });
   }
 
-  private authorized(req: IncomingMessage, url: URL, token: string | null): boolean {
+  /** What installers ask of a cluster (the cluster, its files, a host's ignition, logs): any token the service issued will do, as under local auth. */
+  private installerCall(req: IncomingMessage, url: URL, res: ServerResponse, m: RegExpExecArray): void {
+    if (!this.authorized(req, url, this.tokens())) return send(res, 401, UNAUTHORIZED);
+    const clusterOf = (hostId: string) => [...this.clusters.values()].find((c) => this.clusterHosts(c).some((h) => h.agent.metadata.name === hostId));
+    const entry = m[2] ? this.clusters.get(m[2]) : clusterOf(m[4]!);
+    if (!entry || (m[4] && !this.hosts.has(m[4]))) return send(res, 404, { message: 'no such cluster or host' });
+    const state = this.acis.get(`${entry.namespace}/${entry.name}`)?.status?.debugInfo?.state ?? 'insufficient';
+    const rest = m[1]!.replace(/^clusters\/[^/]+/, '');
+    const file = (content: string) => {
+      // The service serves files only once the cluster installs (CanDownloadFiles), as octet-stream.
+      if (!['installing', 'finalizing', 'installed', 'adding-hosts'].includes(state)) return send(res, 409, { message: `cluster is ${state}` });
+      if (!acceptsOctetStream(req)) return send(res, 400, { message: 'unsupported media type requested, only [application/octet-stream] are available' });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': Buffer.byteLength(content) });
+      res.end(content);
+    };
+    if (m[4] && req.method === 'GET') return file(HOST_IGNITION);
+    if (rest === '' && req.method === 'GET') {
+      return send(res, 200, clusterView({ id: entry.id, state, hosts: this.clusterHosts(entry), withHosts: url.searchParams.get('exclude-hosts') !== 'true' }));
+    }
+    if (rest === '/downloads/files' && req.method === 'GET') {
+      return url.searchParams.get('file_name') === 'bootstrap.ign' ? file(BOOTSTRAP_IGNITION) : send(res, 404, { message: 'no such file' });
+    }
+    if (rest === '/logs-progress' && req.method === 'PUT') return send(res, 204, null);
+    if (rest === '/logs' && req.method === 'POST') {
+      const hostId = url.searchParams.get('host_id');
+      if (url.searchParams.get('logs_type') === 'host' && !(hostId && this.clusterHosts(entry).some((h) => h.agent.metadata.name === hostId))) {
+        return send(res, 400, { message: 'cluster_id and host_id are required for upload host logs' });
+      }
+      return send(res, 204, null);
+    }
+    send(res, 404, { message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  /** The Agents of a cluster (bound to its ClusterDeployment), with their infra-env ids. */
+  private clusterHosts(entry: ClusterEntry): { agent: HubObject; infraEnvId: string }[] {
+    const aci = this.acis.get(`${entry.namespace}/${entry.name}`);
+    const cdName = (aci?.spec?.clusterDeploymentRef as { name?: string } | undefined)?.name;
+    return [...this.agents.values()]
+      .filter((a) => {
+        const cd = a.spec?.clusterDeploymentName as { name?: string; namespace?: string } | undefined;
+        return cd?.name === cdName && cd?.namespace === entry.namespace && this.hosts.has(a.metadata.name);
+      })
+      .map((agent) => ({ agent, infraEnvId: this.hosts.get(agent.metadata.name)!.infraEnvId }));
+  }
+
+  private authorized(req: IncomingMessage, url: URL, token: string | null | string[]): boolean {
     if (this.o.auth === 'none') return true;
-    const ok = token !== null && (req.headers['x-secret-key'] === token || url.searchParams.get('api_key') === token);
+    const given = [req.headers['x-secret-key'], url.searchParams.get('api_key')];
+    const ok = Array.isArray(token) ? given.some((t) => typeof t === 'string' && token.includes(t)) : token !== null && given.includes(token);
     if (!ok) this.calls.unauthorized++;
     return ok;
   }
@@ -260,8 +338,13 @@ export class ServiceStandIn {
     const steps = [];
     if (!host.inventoried) steps.push({ step_type: 'inventory', step_id: `inventory-${randomBytes(4).toString('hex')}`, command: '', args: [] });
     else if (state === 'installing' && !host.installSent) {
+      const entry = [...this.clusters.values()].find((c) => this.clusterHosts(c).some((h) => h.agent.metadata.name === hostId));
+      const aci = entry && this.acis.get(`${entry.namespace}/${entry.name}`);
+      if (!entry || !aci) return { next_instruction_seconds: 1, post_step_action: 'continue', instructions: [] };
       host.installSent = true;
-      steps.push({ step_type: 'install', step_id: `install-${randomBytes(4).toString('hex')}`, command: '', args: [] });
+      const controlPlaneCount = (aci.spec?.provisionRequirements as { controlPlaneAgents: number }).controlPlaneAgents;
+      const request = installCmdRequest({ agent: this.agents.get(hostId)!, clusterId: entry.id, infraEnvId: host.infraEnvId, controlPlaneCount });
+      steps.push({ step_type: 'install', step_id: `install-${randomBytes(4).toString('hex')}`, command: '', args: [request] });
     }
     return { next_instruction_seconds: 1, post_step_action: 'continue', instructions: steps };
   }
