@@ -55,6 +55,10 @@ test('every cluster goes from applied CRs to installed; Agents carry the planned
   }
   const unbound = record.hosts.find((h) => h.cluster === null)!;
   assert.is(unbound.state, 'known-unbound');
+  // The bound pool host's next_step_runner, which dry mode never ends on binding (gap 4), was ended.
+  const bound = plans.fakeHosts.find((h) => h.spec.bindTo)!;
+  assert.ok(record.transitions.some((t) => t.name === bound.spec.hostname && t.field === 'runner' && t.to === 'next_step_runner ended'),
+    'the rebind player ended the binding host\'s next_step_runner');
 
   // One container per host and one controller per cluster, each once.
   const containers = await swarmContainers(swarm.docker, swarm.name);

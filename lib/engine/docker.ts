@@ -146,6 +146,23 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  async exec(container: string, command: string[]): Promise<{ exitCode: number; output: string }> {
+    try {
+      const exec = await this.docker.getContainer(container).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((done, fail) => {
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => done());
+        stream.on('error', fail);
+      });
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, output: demuxLogs(Buffer.concat(chunks)) };
+    } catch (e) {
+      throw this.error(e, `cannot run ${command[0]} in ${container}`);
+    }
+  }
+
   private machineDisks(image: string): Promise<string[]> {
     return (this.disks ??= this.local ? Promise.resolve(localDisks()) : remoteDisks(this.docker, image).catch((e) => {
       this.warn(`${this.name}: cannot list the machine's disks (${messageOf(e)}): fake hosts will see none to install on`);

@@ -84,6 +84,8 @@ export interface ContainerEngine {
    * a running container that mounts them.
    */
   readFile(path: string, container: string | null): Promise<string | null>;
+  /** Runs a command in a running container; resolves with its exit code and output. */
+  exec(container: string, command: string[]): Promise<{ exitCode: number; output: string }>;
 }
 
 /** An engine error about one container, worded for a report. */

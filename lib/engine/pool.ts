@@ -92,9 +92,18 @@ export class EnginePool implements ContainerEngine {
 
   /** Reads on the engine that runs `container` (the first engine when there is none). */
   async readFile(path: string, container: string | null): Promise<string | null> {
-    const engine = container ? this.byId.get(container) ?? (await this.inspect(container), this.byId.get(container)) : this.engines[0];
-    if (!engine) throw new EngineError(this.name, `no container ${container} on any engine`, 404);
+    const engine = container ? await this.engineOf(container) : this.engines[0]!;
     return engine.readFile(path, container);
+  }
+
+  async exec(container: string, command: string[]): Promise<{ exitCode: number; output: string }> {
+    return (await this.engineOf(container)).exec(container, command);
+  }
+
+  private async engineOf(container: string): Promise<ContainerEngine> {
+    const engine = this.byId.get(container) ?? (await this.inspect(container), this.byId.get(container));
+    if (!engine) throw new EngineError(this.name, `no container ${container} on any engine`, 404);
+    return engine;
   }
 
   engineNamed(name: string): ContainerEngine | undefined {

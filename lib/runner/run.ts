@@ -11,6 +11,7 @@
 //     containers.ts container deaths and restarts                          (engine events)
 //     players/      hosts the runner plays a part of: the bootstrap installer of a
 //                   multi-node cluster (docs/upstream-gaps.md, gap 3)       (Agents, host folders)
+//                   and the end of next_step_runner on (un)binding (gap 4)  (Agents, exec)
 //   5 launch.ts     fake host containers, at the launch rate
 //   6 wait.ts       until every cluster is installed or failed, or the timeout
 //   7 lib/report    reports/<swarm>-<time>/report.json and summary.md
@@ -36,6 +37,7 @@ import type { Watch } from './hub.ts';
 import { launchHosts } from './launch.ts';
 import { loadRunPlan, refKey } from './plan.ts';
 import { bootstrapPlayer } from './players/bootstrap.ts';
+import { rebindPlayer } from './players/rebind.ts';
 import { RateGate } from './rate.ts';
 import { Tracker } from './tracker.ts';
 import { waitUntilDone } from './wait.ts';
@@ -47,7 +49,7 @@ export interface RunOptions {
   kubeConfig: KubeConfig;
   /** Default: the engines of config.runtime.engines. */
   engines?: EnginePool;
-  /** Players: by default the bootstrap installer's (players/bootstrap.ts); a list given replaces it. */
+  /** Players: by default the bootstrap installer's (players/bootstrap.ts) and rebinding (players/rebind.ts); a list given replaces them. */
   hooks?: Partial<RunHooks>;
   /** Aborting it interrupts the run; the report is still written. */
   signal?: AbortSignal;
@@ -96,7 +98,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
   const ctx: RunContext = {
     config, kubeConfig, plan, engines, tracker,
-    hooks: { players: options.hooks?.players ?? [bootstrapPlayer()] },
+    hooks: { players: options.hooks?.players ?? [bootstrapPlayer(), rebindPlayer()] },
     launches: new Map(),
     secrets: new Set(),
     slots: pLimit(runtime.concurrency),

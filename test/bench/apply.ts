@@ -29,7 +29,7 @@ const PULL_ENV = 'ASSISTED_SWARM_BENCH_PULL_SECRET';
 const noEngine: ContainerEngine = {
   name: 'none', ping: async () => {}, list: async () => [], inspect: async () => null,
   start: async () => { throw new Error('not here'); }, remove: async () => {}, logs: async () => '',
-  watch: () => () => {}, writeFiles: async () => {}, readFile: async () => null,
+  watch: () => () => {}, writeFiles: async () => {}, readFile: async () => null, exec: async () => ({ exitCode: 0, output: '' }),
 } as ContainerEngine;
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

@@ -37,6 +37,8 @@ export async function ensureStandInImage(docker: Docker): Promise<string> {
   const dockerfile = [
     `FROM ${base}`,
     'COPY agent /usr/local/bin/agent',
+    // One script for both, as upstream's multi-call binary (it dispatches on its name).
+    'COPY agent /usr/bin/next_step_runner',
     `COPY installer ${INSTALLER_BINARY}`,
     `COPY controller ${CONTROLLER_BINARY}`,
     `COPY podman ${SHIM_DIR}/podman`,
