@@ -300,6 +300,25 @@ async function handedOver() {
   return { step, request: parseRequest(readFileSync(requestPath, 'utf8'))! };
 }
 
+test('next_step_runner: podman kill --signal USR1 next-step-runner ends it cleanly (exit 0), as a real one ends when told to exit', async () => {
+  const runner = background(['podman', 'run', '--rm', '-ti', '--privileged', '--name', 'next-step-runner', AGENT, 'next_step_runner', '--url', URL_, '--host-id', HOST], { FAKE_SLEEP: '300' });
+  await until('next_step_runner in podman ps', () => sh(['podman', 'ps', '--format', '{{.Names}}']).stdout === 'next-step-runner\n');
+  const kill = sh(['podman', 'kill', '--signal', 'USR1', 'next-step-runner']);
+  assert.is(kill.code, 0, kill.stderr);
+  const ended = await runner.done;
+  assert.is(ended.code, 0, 'the agent sees a clean end, not a crash');
+  assert.is(parseRecord(ended.stdout).program, 'next_step_runner');
+  assert.is(sh(['podman', 'kill', '--signal', 'USR1', 'next-step-runner']).code, 125, 'no such container any more');
+});
+
+test('next_step_runner: TERM (podman stop) is passed on and is not a clean end', async () => {
+  const runner = background(['podman', 'run', '--name', 'next-step-runner', AGENT, 'next_step_runner', '--url', URL_], { FAKE_SLEEP: '300' });
+  await until('next_step_runner in podman ps', () => sh(['podman', 'ps', '--format', '{{.Names}}']).stdout === 'next-step-runner\n');
+  assert.is(sh(['podman', 'stop', '-t', '5', 'next-step-runner']).code, 0);
+  const ended = await runner.done;
+  assert.is.not(ended.code, 0);
+});
+
 test('install: the multi-node bootstrap is handed to the runner: its arguments in a request, no token, the installer not run, "running" until the answer', async () => {
   // An answer left from an earlier attempt must not end this one.
   writeFileSync(answerPath, answerText('4242.1', 0));

@@ -4,6 +4,7 @@
 // upstream's next_step_runner only ends on the fake reboot, so the agent never registers again
 // and the host stays `binding` for ever. This player ends that next_step_runner once per binding
 // and lets the agent do the rest, as on a real host. On by default.
+import { SHIM_DIR } from '../../images/layer.ts';
 import type { HostPlayer } from '../hooks.ts';
 
 export const REBIND_PLAYER = 'rebind';
@@ -11,30 +12,44 @@ export const REBIND_PLAYER = 'rebind';
 const EXIT_STATES = new Set(['binding', 'unbinding']);
 
 /**
- * Ends every next_step_runner process of the container. No pkill in every image: the kernel's
- * process name is cut to 15 characters, hence "next_step_runne".
+ * Ends the host's next_step_runner cleanly (exit 0), as a real one ends when told to exit: the
+ * swarm image's podman shim runs it as a child and ends it on USR1 (lib/images/shims/podman);
+ * killing it outright would read as a crash, after which the agent waits an hour.
  */
-export const END_STEP_RUNNER = [
-  'sh', '-c',
-  'for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = next_step_runne ] && kill "${p##*/}" && echo "ended ${p##*/}"; done; true',
-];
+export const END_STEP_RUNNER = [`${SHIM_DIR}/podman`, 'kill', '--signal', 'USR1', 'next-step-runner'];
+
+/** How often, and how many times, to try while the agent has not started next_step_runner yet. */
+const RETRY_MS = 2_000;
+const ATTEMPTS = 30;
 
 export function rebindPlayer(): HostPlayer {
-  /** Hosts whose next_step_runner was ended in their current exit state. */
-  const ended = new Set<string>();
+  /** Each host's latest Agent state; hosts being handled in their current exit state. */
+  const latest = new Map<string, string>();
+  const handling = new Set<string>();
   return {
     name: REBIND_PLAYER,
     async onAgent(ctx, host, record, agent) {
       const hostname = host.spec.hostname;
       const state = agent.status?.debugInfo?.state ?? '';
+      latest.set(hostname, state);
       if (!EXIT_STATES.has(state)) {
-        ended.delete(hostname);
+        handling.delete(hostname);
         return;
       }
-      if (ended.has(hostname) || !record.containerId) return;
-      ended.add(hostname);
-      const { output } = await ctx.engine.exec(record.containerId, END_STEP_RUNNER);
-      ctx.note(hostname, 'runner', 'next_step_runner ended', `${state}: dry-run next_step_runner does not exit when told to (gap 4)${output ? '' : ', none was running'}`);
+      if (handling.has(hostname) || !record.containerId) return;
+      handling.add(hostname);
+      for (let attempt = 1; EXIT_STATES.has(latest.get(hostname) ?? '') && !ctx.signal.aborted; attempt++) {
+        const { exitCode, output } = await ctx.engine.exec(record.containerId, END_STEP_RUNNER);
+        if (exitCode === 0) {
+          ctx.note(hostname, 'runner', 'next_step_runner ended', `${state}: dry-run next_step_runner does not exit when told to (gap 4)`);
+          return;
+        }
+        if (attempt === ATTEMPTS) {
+          ctx.log(`runner: ${hostname}: could not end its next_step_runner: ${output.trim()}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
     },
   };
 }
