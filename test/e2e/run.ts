@@ -120,7 +120,7 @@ async function runMode(auth: string): Promise<string | null> {
   const plan = JSON.parse(planned.out.slice(planned.out.indexOf('{')));
   checks.ok(`${at} plan on an empty hub: every object a create, the service's settings a hub patch`,
     plan.summary.update === 0 && plan.summary.delete === 0 && plan.summary.create > objects &&
-    plan.hubPatches.some((p: any) => p.target?.kind === 'AgentServiceConfig'), JSON.stringify(plan.summary));
+    plan.hubPatches.some((p: any) => p.ref?.kind === 'AgentServiceConfig'), JSON.stringify(plan.summary));
 
   const applied = await swarm(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
