@@ -28,7 +28,8 @@ postgres_ok() { [[ -s $PG_DIR/password ]] && [[ $(pg_psql -d postgres -Atc 'sele
 service_running() { [[ $(docker inspect -f '{{.State.Running}}' "$SERVICE_CONTAINER" 2>/dev/null) == true ]]; }
 service_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVICE_URL/ready" 2>/dev/null) == 200 ]]; }
 # /ready answers before the kube-api controllers run: they wait for the leader lease.
-service_leading() { docker logs "$SERVICE_CONTAINER" 2>&1 | grep -q 'successfully acquired lease'; }
+# grep reads to the end (no -q): with pipefail, an early exit would fail docker logs with SIGPIPE.
+service_leading() { docker logs "$SERVICE_CONTAINER" 2>&1 | grep 'successfully acquired lease' >/dev/null; }
 # controller-runtime's lease of the service (its LeaderElectionID), in its namespace.
 SERVICE_LEASE=apis/coordination.k8s.io/v1/namespaces/$SERVICE_NAMESPACE/leases/77190dcb.agent-install.openshift.io
 
