@@ -26,7 +26,7 @@ function host(name: string, over: Partial<HostRecord> = {}): HostRecord {
 
 function record(hosts: HostRecord[]): RunRecord {
   return {
-    swarm: 's', startedAt: T0, endedAt: T0 + 60_000, endReason: 'done',
+    swarm: 's', provenance: { commit: '0cda8fe2d1c4b7a9e3f5061728394a5b6c7d8e9f', branch: 'main', dirty: true }, startedAt: T0, endedAt: T0 + 60_000, endReason: 'done',
     settings: { launchRate: 2, concurrency: 4, restartLimit: 3, timeoutMinutes: 10, engines: ['local'] },
     hosts,
     clusters: [{ name: 'c1', namespace: 's-c1', clusterId: 'x', state: 'error', stateInfo: 'boom', hosts: hosts.map((h) => h.hostname), milestones: {}, controllerId: null, outcome: 'failed', failure: { reason: 'cluster error', stateInfo: 'boom' } }],
@@ -85,6 +85,8 @@ test('failures are grouped by reason with the service stateInfo; played hosts ar
   assert.match(md, /service: "disk too small" ×2/);
   assert.match(md, /- e: bootstrap installation/);
   assert.match(md, /\| container start → registered \| 0 \| – \|/);
+  assert.match(md, /^Applied from git 0cda8fe2d1c4 on main, uncommitted changes\.$/m, 'the commit, branch and dirty flag it was applied from');
+  assert.match(renderMarkdown(summarizeRun({ ...record(hosts), provenance: { commit: null, branch: null, dirty: null } })), /^Applied from outside a git repository\.$/m);
 
   const dir = mkdtempSync(join(tmpdir(), 'report-test-'));
   try {
@@ -92,6 +94,7 @@ test('failures are grouped by reason with the service stateInfo; played hosts ar
     assert.match(written.dir, /\/s-2026-01-01T00-00-00Z$/);
     const json = JSON.parse(readFileSync(join(written.dir, 'report.json'), 'utf8'));
     assert.is(json.hosts.length, 5);
+    assert.equal(json.summary.provenance, { commit: '0cda8fe2d1c4b7a9e3f5061728394a5b6c7d8e9f', branch: 'main', dirty: true });
     assert.is(readFileSync(join(written.dir, 'summary.md'), 'utf8'), md);
   } finally {
     rmSync(dir, { recursive: true, force: true });

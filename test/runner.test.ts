@@ -73,6 +73,9 @@ test('every cluster goes from applied CRs to installed; Agents carry the planned
   }
   const report = JSON.parse(readFileSync(join(result.reportDir, 'report.json'), 'utf8'));
   assert.ok(report.transitions.length > 20);
+  // Where the run came from: the git work tree the tests run in.
+  assert.match(report.summary.provenance.commit, /^[0-9a-f]{40}$/);
+  assert.type(report.summary.provenance.dirty, 'boolean');
   assert.ok(report.transitions.some((t: { name: string; field: string; to: string }) => t.name === 'late-1' && t.field === 'state' && t.to === 'adding-hosts'));
   // What `swarm status` shows from outside the runner agrees.
   const observer = await new SwarmObserver(swarm.kubeConfig, openEngines([]), swarm.name, plans).start();

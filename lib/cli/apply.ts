@@ -96,6 +96,6 @@ export const applyCommand: CommandModule = {
     }
     if (!argv.run) return 0;
     // The runner starts and replaces the fake hosts the plan lists, on the same engines.
-    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines });
+    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines, provenance: plan.provenance });
   }),
 };

@@ -13,10 +13,17 @@ function states(t: Record<string, number>): string {
   return rows.length ? rows.map(([s, n]) => `| ${s} | ${n} |`).join('\n') : '| – | 0 |';
 }
 
+/** "git 0cda8fe2 on main, uncommitted changes" */
+function source(p: RunSummary['provenance']): string {
+  if (!p.commit) return 'outside a git repository';
+  return `git ${p.commit.slice(0, 12)}${p.branch ? ` on ${p.branch}` : ''}${p.dirty ? ', uncommitted changes' : ''}`;
+}
+
 export function renderMarkdown(s: RunSummary): string {
   const out: string[] = [];
   out.push(`# Swarm \`${s.swarm}\`: run report`, '');
   out.push(`Started ${s.startedAt}, ended ${s.endedAt ?? '–'} (${s.durationSeconds?.toFixed(0) ?? '–'} s, ${s.endReason ?? 'running'}).`);
+  out.push(`Applied from ${source(s.provenance)}.`);
   out.push(`Launch rate ${s.settings.launchRate}/s, concurrency ${s.settings.concurrency}, restart cap ${s.settings.restartLimit}, timeout ${s.settings.timeoutMinutes} min, engines: ${s.settings.engines.join(', ') || 'local'}.`, '');
 
   out.push(`## Final states`, '', `Hosts (${s.hosts.total}; ${s.hosts.adopted} kept from an earlier run, ${s.hosts.restarts} container restarts, ${s.hosts.patches} Agent patches):`, '');

@@ -7,6 +7,7 @@ import type { RunRecord } from './types.ts';
 
 export interface RunSummary {
   swarm: string;
+  provenance: RunRecord['provenance'];
   startedAt: string;
   endedAt: string | null;
   durationSeconds: number | null;
@@ -30,6 +31,7 @@ export function summarizeRun(record: RunRecord): RunSummary {
   const { hosts, clusters } = record;
   return {
     swarm: record.swarm,
+    provenance: record.provenance,
     startedAt: new Date(record.startedAt).toISOString(),
     endedAt: record.endedAt ? new Date(record.endedAt).toISOString() : null,
     durationSeconds: record.endedAt ? (record.endedAt - record.startedAt) / 1000 : null,

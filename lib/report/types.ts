@@ -71,8 +71,16 @@ export interface ClusterRecord {
 /** done: every cluster installed or failed; error: the hub or an engine failed the run. */
 export type EndReason = 'done' | 'timeout' | 'interrupted' | 'error';
 
+/** Where the applied swarm came from (the plan's git commit, branch and dirty flag). */
+export interface RunProvenance {
+  commit: string | null;
+  branch: string | null;
+  dirty: boolean | null;
+}
+
 export interface RunRecord {
   swarm: string;
+  provenance: RunProvenance;
   startedAt: number;
   endedAt: number | null;
   endReason: EndReason | null;

@@ -22,6 +22,8 @@ import type { SwarmConfig } from '../config/types.ts';
 import { UserError } from '../cli/errors.ts';
 import { EngineError } from '../engine/engine.ts';
 import { openEngines, placementKey, type EnginePool } from '../engine/pool.ts';
+import { gitProvenance } from '../plan/provenance.ts';
+import type { Provenance } from '../plan/types.ts';
 import { Progress } from '../report/progress.ts';
 import type { EndReason, RunRecord } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
@@ -57,6 +59,8 @@ export interface RunOptions {
   output?: { write(text: string): void; isTTY?: boolean };
   /** Default: config.runtime.reportsDir. */
   reportsDir?: string;
+  /** The git commit, branch and dirty flag the report records; apply passes its plan's (default: read from the current directory). */
+  provenance?: Provenance;
 }
 
 export interface RunResult {
@@ -95,6 +99,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     launchRate: runtime.launchRate, concurrency: runtime.concurrency, restartLimit: runtime.restartLimit,
     timeoutMinutes: runtime.timeoutMinutes, engines: engines.engines.map((e) => e.name),
   });
+  tracker.record.provenance = options.provenance ?? (await gitProvenance());
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
   const ctx: RunContext = {
     config, kubeConfig, plan, engines, tracker,

@@ -46,7 +46,7 @@ export class Tracker {
     }));
     for (const h of hosts) this.hosts.set(h.hostname, h), this.byId.set(h.hostId, h);
     for (const c of clusters) this.clusters.set(c.name, c);
-    this.record = { swarm: plan.swarm, startedAt: this.now(), endedAt: null, endReason: null, settings, hosts, clusters, transitions: [] };
+    this.record = { swarm: plan.swarm, provenance: { commit: null, branch: null, dirty: null }, startedAt: this.now(), endedAt: null, endReason: null, settings, hosts, clusters, transitions: [] };
   }
 
   host(hostname: string): HostRecord | undefined {
