@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   diff: () => import('./diff.ts'),
   apply: () => import('./apply.ts'),
   launch: () => import('./launch.ts'),
+  swarm: () => import('./swarm.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

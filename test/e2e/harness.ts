@@ -1,0 +1,39 @@
+// What the e2e suite and the swarm benchmark share: a hub of their own on ports of their own
+// (the service reconciles everything on its hub), the swarm's CLI run as a user runs it, and the
+// service restarted with an auth mode.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/hub.ts';
+
+export const E2E_HUB_ENV: Record<string, string> = {
+  ASSISTED_SWARM_HUB_DIR: process.env.ASSISTED_SWARM_HUB_DIR ?? '/tmp/assisted-swarm-e2e-hub',
+  ASSISTED_SWARM_HUB_ETCD_PORT: '33790', ASSISTED_SWARM_HUB_ETCD_PEER_PORT: '33800',
+  ASSISTED_SWARM_HUB_APISERVER_PORT: '26443', ASSISTED_SWARM_HUB_KCM_PORT: '20257', ASSISTED_SWARM_HUB_POSTGRES_PORT: '25432',
+};
+
+/** The service's container on that hub (test/hub/service/lib.sh names it after the hub's folder). */
+export const E2E_SERVICE_CONTAINER = `${E2E_HUB_ENV.ASSISTED_SWARM_HUB_DIR!.split('/').pop()}-service`;
+
+/** Runs `swarm <args>` as a user would; resolves with its exit code and output (echoed unless quiet). */
+export function swarmCli(args: string[], env: Record<string, string>, quiet = false): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lib/cli/main.ts'), ...args], {
+      cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const take = (d: Buffer) => { out += d; if (!quiet) process.stdout.write(d); };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('close', (code) => done({ code: code ?? 1, out }));
+  });
+}
+
+/** test/hub/service.sh restart with AUTH_TYPE `auth`; resolves with its exit code. */
+export function restartService(auth: string): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart'], {
+      env: { ...process.env, ...E2E_HUB_ENV, ASSISTED_SWARM_SERVICE_AUTH: auth }, stdio: 'inherit',
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
