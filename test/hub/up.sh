@@ -55,7 +55,7 @@ build_binary() {
   (cd "$HUB_LIB_DIR/kube" &&
     GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$tmp" \
       -ldflags "-s -w -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=34 -X $pkg.gitTreeState=clean" \
-      "./$name"
+      "k8s.io/kubernetes/cmd/$name"
   ) >"$CACHE_DIR/build.log" 2>&1 || { tail -n 30 "$CACHE_DIR/build.log" >&2; rm -f "$tmp"; die "$name build failed"; }
   mv -f "$tmp" "$bin"
 }

@@ -1,4 +1,5 @@
-// Wrapper module: builds kube-apiserver and kube-controller-manager from k8s.io/kubernetes v1.34.4 via the module proxy.
+// Wrapper module: builds kube-apiserver and kube-controller-manager from k8s.io/kubernetes v1.34.4 via the module proxy
+// (the `tool` lines; test/hub/up.sh runs `go build k8s.io/kubernetes/cmd/<name>` here). No source of its own.
 // k8s.io/kubernetes requires its staging modules at v0.0.0 (it replaces them with local
 // directories that the proxy does not serve), so each is replaced with its published v0.34.4.
 module assisted-swarm.io/test/hub/kube
@@ -7,9 +8,9 @@ go 1.24.0
 
 godebug default=go1.24
 
-require (
-	k8s.io/component-base v0.34.4
-	k8s.io/kubernetes v1.34.4
+tool (
+	k8s.io/kubernetes/cmd/kube-apiserver
+	k8s.io/kubernetes/cmd/kube-controller-manager
 )
 
 require (
@@ -138,6 +139,7 @@ require (
 	k8s.io/client-go v0.34.4 // indirect
 	k8s.io/cloud-provider v0.34.4 // indirect
 	k8s.io/cluster-bootstrap v0.0.0 // indirect
+	k8s.io/component-base v0.34.4 // indirect
 	k8s.io/component-helpers v0.34.4 // indirect
 	k8s.io/controller-manager v0.34.4 // indirect
 	k8s.io/cri-api v0.34.4 // indirect
@@ -154,6 +156,7 @@ require (
 	k8s.io/kube-scheduler v0.0.0 // indirect
 	k8s.io/kubectl v0.0.0 // indirect
 	k8s.io/kubelet v0.34.4 // indirect
+	k8s.io/kubernetes v1.34.4 // indirect
 	k8s.io/metrics v0.34.4 // indirect
 	k8s.io/mount-utils v0.0.0 // indirect
 	k8s.io/pod-security-admission v0.0.0 // indirect
