@@ -10,7 +10,8 @@ export interface Counts {
   clusters: { total: number; installed: number; failed: number; byState: Record<string, number> };
 }
 
-function tally(values: string[]): Record<string, number> {
+/** How many times each value occurs. */
+export function tally(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;

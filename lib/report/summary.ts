@@ -1,5 +1,6 @@
 // The figures of a run, computed once from its record: final states, the measured phases, the
 // launch rate, failures by reason, played hosts. Both writers print this.
+import { tally } from './counts.ts';
 import { groupFailures, type FailureGroup } from './failures.ts';
 import { launchRate, type LaunchRate } from './launch-rate.ts';
 import { measure, PHASES, type PhaseResult } from './phases/index.ts';
@@ -19,12 +20,6 @@ export interface RunSummary {
   launchRate: LaunchRate;
   failures: FailureGroup[];
   played: { hostname: string; what: string }[];
-}
-
-function tally(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
 }
 
 export function summarizeRun(record: RunRecord): RunSummary {

@@ -3,13 +3,12 @@
 // containers are listed at each look. Hosts and clusters come from the launch plans when dist/
 // is there (so hosts not started yet count as planned), else from what exists.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CountsInput } from '../report/counts.ts';
+import { tally, type CountsInput } from '../report/counts.ts';
 import type { ContainerEngine, ContainerInfo } from '../engine/engine.ts';
 import type { LaunchPlans } from '../dist/types.ts';
-import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
+import { LABEL, MANAGED_BY, MANAGER, swarmSelector } from '../swarm/labels.ts';
 import { AGENT, AGENT_CLUSTER_INSTALL, watchKind, type HubObject, type Watch } from './hub.ts';
 import { clusterFailed, clusterInstalled, hostFailed } from './states.ts';
-import { swarmSelector } from '../swarm/labels.ts';
 
 export interface SwarmView {
   counts: CountsInput;
@@ -48,9 +47,7 @@ export class SwarmObserver {
     const clusters = this.plans
       ? this.plans.controllers.map((c) => clusterView(this.acis.get(`${c.spec.agentClusterInstall.namespace}/${c.spec.agentClusterInstall.name}`)))
       : [...this.acis.values()].map((a) => clusterView(a));
-    const tally: Record<string, number> = {};
-    for (const c of containers) tally[c.state] = (tally[c.state] ?? 0) + 1;
-    return { counts: { hosts, clusters }, containers: tally };
+    return { counts: { hosts, clusters }, containers: tally(containers.map((c) => c.state)) };
   }
 }
 

@@ -53,18 +53,15 @@ if (missing.length) {
   process.exit(2);
 }
 
-const hubEnv = E2E_HUB_ENV;
 let kubeconfigPath = opts.kubeconfig ? resolve(opts.kubeconfig) : '';
 let serviceUrl = opts['service-url'] ?? '';
 if (localHub) {
-  const h = await connect(hubEnv, ['--with-service']);
+  const h = await connect(E2E_HUB_ENV, ['--with-service']);
   kubeconfigPath = h.kubeconfigPath;
   serviceUrl = readEnvFile(join(h.dir, 'env')).ASSISTED_SWARM_HUB_SERVICE_URL!;
 }
 if (!serviceUrl) throw new Error('--service-url is needed with --kubeconfig');
 const hub = new HubClient(loadKubeConfig({ kubeconfig: kubeconfigPath }), {});
-
-const swarm = swarmCli;
 
 const ASC = { apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'AgentServiceConfig', name: 'agent' };
 const CONFIGMAP_ANNOTATION = 'unsupported.agent-install.openshift.io/assisted-service-configmap';
@@ -88,16 +85,16 @@ async function runMode(auth: string): Promise<string | null> {
   // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
   // rewrite their status URLs (with or without api_key) when it restarts with another one.
   if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}`, (await restartService(auth)) === 0);
-  checks.ok(`${at} swarm image built`, (await swarm(['images', ...cfg, '--pull', 'never'], env)).code === 0);
-  checks.ok(`${at} synth`, (await swarm(['synth', ...cfg, '--out', dist], env)).code === 0);
+  checks.ok(`${at} swarm image built`, (await swarmCli(['images', ...cfg, '--pull', 'never'], env)).code === 0);
+  checks.ok(`${at} synth`, (await swarmCli(['synth', ...cfg, '--out', dist], env)).code === 0);
   const objects = readdirSync(join(dist, 'hub')).length;
-  const planned = await swarm(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
+  const planned = await swarmCli(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
   const plan = JSON.parse(planned.out.slice(planned.out.indexOf('{')));
   checks.ok(`${at} plan on an empty hub: every object a create, the service's settings a hub patch`,
     plan.summary.update === 0 && plan.summary.delete === 0 && plan.summary.create > objects &&
     plan.hubPatches.some((p: any) => p.ref?.kind === 'AgentServiceConfig'), JSON.stringify(plan.summary));
 
-  const applied = await swarm(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
+  const applied = await swarmCli(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
 
   await checkInstalled(at, dist);
@@ -105,7 +102,7 @@ async function runMode(auth: string): Promise<string | null> {
   checks.ok(`${at} report written`, !!reportDir && existsSync(join(REPO_ROOT, reportDir, 'summary.md')));
   if (reportDir) checkReport(at, join(REPO_ROOT, reportDir));
 
-  const again = await swarm(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
+  const again = await swarmCli(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
   const after = JSON.parse(again.out.slice(again.out.indexOf('{')));
   checks.ok(`${at} plan after apply: no object or hub patch to change`,
     after.summary.create + after.summary.update + after.summary.delete + after.summary.hubPatches.patch === 0, JSON.stringify(after.summary));
@@ -113,7 +110,7 @@ async function runMode(auth: string): Promise<string | null> {
   if (opts.keep) return reportDir ?? null;
   const clusterIds = await clusterIdsOf(dist);
   checks.ok(`${at} the service gave every cluster an id`, clusterIds.length === readLaunchPlans(dist).controllers.length, String(clusterIds.length));
-  const destroyed = await swarm(['destroy', ...cfg, '--patches', 'patches', '--yes'], env);
+  const destroyed = await swarmCli(['destroy', ...cfg, '--patches', 'patches', '--yes'], env);
   checks.ok(`${at} destroy (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
   await checkGone(at, clusterIds);
   rmSync(work, { recursive: true, force: true });
@@ -144,7 +141,8 @@ async function checkInstalled(at: string, dist: string) {
 }
 
 function checkReport(at: string, dir: string) {
-  const record = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Pick<RunRecord, 'hosts' | 'clusters'> & { summary: RunSummary };
+  const json = readFileSync(join(dir, 'report.json'), 'utf8');
+  const record = JSON.parse(json) as Pick<RunRecord, 'hosts' | 'clusters'> & { summary: RunSummary };
   checks.ok(`${at} report: every cluster installed`, record.clusters.every((c) => c.outcome === 'installed'),
     record.clusters.map((c) => `${c.name}:${c.outcome}`).join(' '));
   checks.ok(`${at} report: ended done`, record.summary.endReason === 'done', String(record.summary.endReason));
@@ -152,7 +150,7 @@ function checkReport(at: string, dir: string) {
   const played = record.hosts.filter((h) => h.played).map((h) => h.cluster).sort();
   checks.ok(`${at} report: the bootstrap hosts of compact-1 and multi-1 are listed as played`, played.join() === 'compact-1,multi-1', played.join());
   const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
-  checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + readFileSync(join(dir, 'report.json'), 'utf8')));
+  checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + json));
 }
 
 async function clusterIdsOf(dist: string): Promise<string[]> {
@@ -177,7 +175,7 @@ async function checkGone(at: string, clusterIds: string[]) {
   checks.ok(`${at} the AgentServiceConfig annotation is restored`, !asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION],
     asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION]);
   if (localHub) {
-    const deleted = await deregisteredClusters(hubEnv, clusterIds);
+    const deleted = await deregisteredClusters(E2E_HUB_ENV, clusterIds);
     checks.ok(`${at} every cluster deregistered in the service`, deleted.length === clusterIds.length, `${deleted.length}/${clusterIds.length}`);
   }
 }
