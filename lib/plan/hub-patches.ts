@@ -76,6 +76,22 @@ async function read(hub: HubClient, ref: ObjectRef): Promise<Read> {
   }
 }
 
+/** A plan made target by target: every target read at once (its version into the fingerprint), then `each` in order. */
+async function planTargets(
+  hub: HubClient, patches: HubPatch[],
+  each: (plan: HubPatchPlan, t: Target, found: KubeObject | null, error: string | undefined) => void,
+): Promise<HubPatchPlan> {
+  const plan: HubPatchPlan = { changes: [], warnings: [], blockers: [], fingerprint: {} };
+  const targets = targetsOf(patches);
+  const lives = await Promise.all(targets.map((t) => read(hub, t.ref)));
+  targets.forEach((t, i) => {
+    const { obj, error } = lives[i]!;
+    plan.fingerprint[t.key] = obj ? rvOf(obj) : null;
+    each(plan, t, obj, error);
+  });
+  return plan;
+}
+
 /** The change for a target, and the object's version, filled in as far as it is known. */
 function changeOf(t: Target, live: KubeObject | null, action: HubPatchChange['action']): HubPatchChange {
   return {
@@ -100,17 +116,12 @@ function recordOn(live: KubeObject, swarm: string, t: Target): PatchRecord | nul
 }
 
 /** `apply`: per target, the fields the patches change, drift, and what is sent. */
-export async function planHubPatches(hub: HubClient, swarm: string, patches: HubPatch[], force: boolean): Promise<HubPatchPlan> {
-  const plan: HubPatchPlan = { changes: [], warnings: [], blockers: [], fingerprint: {} };
-  const targets = targetsOf(patches);
-  const lives = await Promise.all(targets.map((t) => read(hub, t.ref)));
-  targets.forEach((t, i) => {
-    const { obj: found, error } = lives[i]!;
+export function planHubPatches(hub: HubClient, swarm: string, patches: HubPatch[], force: boolean): Promise<HubPatchPlan> {
+  return planTargets(hub, patches, (plan, t, found, error) => {
     const blocked = (why: string, notes: string[]) => {
       plan.blockers.push(why);
       plan.changes.push({ ...changeOf(t, found, 'blocked'), notes });
     };
-    plan.fingerprint[t.key] = found ? rvOf(found) : null;
     if (error) return blocked(`${t.files}: cannot read its target ${describeTarget(t.ref)}: ${error}`, [error]);
     if (!found) {
       return blocked(`${t.files}: its target ${describeTarget(t.ref)} does not exist on the hub: create it, or take the patch out of patches/ if this hub needs none`, ['does not exist on the hub']);
@@ -150,7 +161,6 @@ export async function planHubPatches(hub: HubClient, swarm: string, patches: Hub
     }
     plan.changes.push(change);
   });
-  return plan;
 }
 
 function driftEntry(f: RecordedField, clean: KubeObject, wanted: unknown): DriftedField {
@@ -168,13 +178,8 @@ function driftEntry(f: RecordedField, clean: KubeObject, wanted: unknown): Drift
  * removes the record. A field someone changed since is left as it is (and said so), unless
  * `force`. Targets that are gone hold nothing to restore.
  */
-export async function planHubRestores(hub: HubClient, swarm: string, patches: HubPatch[], force: boolean): Promise<HubPatchPlan> {
-  const plan: HubPatchPlan = { changes: [], warnings: [], blockers: [], fingerprint: {} };
-  const targets = targetsOf(patches);
-  const lives = await Promise.all(targets.map((t) => read(hub, t.ref)));
-  targets.forEach((t, i) => {
-    const { obj: found, error } = lives[i]!;
-    plan.fingerprint[t.key] = found ? rvOf(found) : null;
+export function planHubRestores(hub: HubClient, swarm: string, patches: HubPatch[], force: boolean): Promise<HubPatchPlan> {
+  return planTargets(hub, patches, (plan, t, found, error) => {
     if (error) return void plan.warnings.push(`${t.files}: cannot read its target ${describeTarget(t.ref)}, so what the patch changed is not put back: ${error}`);
     if (!found) return;
     const record = recordOn(found, swarm, t);
@@ -196,7 +201,6 @@ export async function planHubRestores(hub: HubClient, swarm: string, patches: Hu
     }
     plan.changes.push(change);
   });
-  return plan;
 }
 
 /** refKey → resourceVersion (null: absent or unreadable) of the targets, as a saved plan's fingerprint has them. */
