@@ -12,7 +12,6 @@ function hostLabels(host: FakeHost): Record<string, string> {
 }
 
 export const LAUNCH_API_VERSION = 'assisted-swarm.io/v1alpha1';
-export const LAUNCH_KINDS = ['LaunchOrder', 'ClusterHostsFile', 'DryRunController', 'FakeHost'] as const;
 
 /** The file the dry-run installer and controller read: every host of one cluster. */
 export class ClusterHostsFile extends Construct {

@@ -26,10 +26,6 @@ export function waveOf(kind: string): number {
   return i === -1 ? APPLY_WAVES.length : i;
 }
 
-export function swarmKind(kind: string): SwarmKind | undefined {
-  return SWARM_KINDS.find((k) => k.kind === kind);
-}
-
 /** Groups items by apply wave, in apply order (reverse: delete order). */
 export function inWaves<T>(items: T[], kindOf: (item: T) => string, reverse = false): T[][] {
   const waves: T[][] = Array.from({ length: APPLY_WAVES.length + 1 }, () => []);
