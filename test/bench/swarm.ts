@@ -1,4 +1,4 @@
-// `npm run bench -- swarm [5 10 20 40]`: single-node clusters at growing counts against the real
+// `npm run bench -- swarm [5 10 20 40] [--out FILE]`: single-node clusters at growing counts against the real
 // assisted-service of the e2e hub (upstream's images, README "End to end"; auth none), each count
 // applied to installed and destroyed in turn. Per count it prints: the time until every cluster
 // was installed (the run report), the service's API latency p50/p99 over that run (its /metrics),
@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
@@ -124,17 +125,17 @@ function table(rows: Row[]): string {
 }
 
 export async function run(args: string[]) {
-  const counts = args.filter((a) => /^\d+$/.test(a)).map(Number);
-  const out = args[args.indexOf('--out') + 1];
+  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
+  const counts = positionals.length ? positionals.map(Number) : [5, 10, 20, 40];
   const h = await connect(E2E_HUB_ENV, ['--with-service']);
   const serviceUrl = readEnvFile(join(h.dir, 'env')).ASSISTED_SWARM_HUB_SERVICE_URL!;
   if ((await restartService('none')) !== 0) throw new Error('the service did not restart');
   const env = { KUBECONFIG: h.kubeconfigPath, BENCH_SERVICE_URL: serviceUrl, BENCH_PULL_SECRET: '{"auths":{"quay.io":{"auth":"YmVuY2g6YmVuY2g="}}}' };
   if ((await swarmCli(['images', ...CONFIG, '--pull', 'never'], env, true)).code !== 0) throw new Error('npm run images failed: are upstream\'s images on the engine? (README, "End to end")');
   const rows: Row[] = [];
-  for (const n of counts.length ? counts : [5, 10, 20, 40]) {
+  for (const n of counts) {
     rows.push(await runCount(n, env, serviceUrl));
     console.log(`\n${table(rows)}\n`);
   }
-  if (args.includes('--out') && out) writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
 }
