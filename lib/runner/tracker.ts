@@ -63,22 +63,19 @@ export class Tracker {
 
   /** Notes a change of one field of a host or cluster; nothing if it did not change. */
   change(subject: HostRecord | ClusterRecord, field: string, to: string, info?: string): boolean {
-    const current = this.current(subject, field);
+    const key = this.key(subject, field);
+    const current = this.last.get(key) ?? (field === 'state' ? subject.state : null);
     if (current === to) return false;
-    const t: Transition = { at: this.now(), subject: 'hostId' in subject ? 'host' : 'cluster', name: 'hostId' in subject ? subject.hostname : subject.name, field, from: current, to };
-    if (info) t.info = info;
-    this.record.transitions.push(t);
+    this.push(subject, field, current, to, info);
     if (field === 'state') subject.state = to;
     if (field === 'stage' && 'stage' in subject) subject.stage = to;
-    this.last.set(`${t.subject}/${t.name}/${field}`, to);
+    this.last.set(key, to);
     return true;
   }
 
   /** Something that happened (not a state): a patch, a restart, a start. */
   event(subject: HostRecord | ClusterRecord, field: string, to: string, info?: string): void {
-    const t: Transition = { at: this.now(), subject: 'hostId' in subject ? 'host' : 'cluster', name: 'hostId' in subject ? subject.hostname : subject.name, field, from: null, to };
-    if (info) t.info = info;
-    this.record.transitions.push(t);
+    this.push(subject, field, null, to, info);
   }
 
   milestone(host: HostRecord, m: Milestone, at = this.now()): void {
@@ -132,8 +129,15 @@ export class Tracker {
     return this.record;
   }
 
-  private current(subject: HostRecord | ClusterRecord, field: string): string | null {
-    const key = `${'hostId' in subject ? 'host' : 'cluster'}/${'hostId' in subject ? subject.hostname : subject.name}/${field}`;
-    return this.last.get(key) ?? (field === 'state' ? subject.state : null);
+  private push(subject: HostRecord | ClusterRecord, field: string, from: string | null, to: string, info?: string): void {
+    const t: Transition = { at: this.now(), subject: 'hostId' in subject ? 'host' : 'cluster', name: nameOf(subject), field, from, to };
+    if (info) t.info = info;
+    this.record.transitions.push(t);
+  }
+
+  private key(subject: HostRecord | ClusterRecord, field: string): string {
+    return `${'hostId' in subject ? 'host' : 'cluster'}/${nameOf(subject)}/${field}`;
   }
 }
+
+const nameOf = (subject: HostRecord | ClusterRecord) => ('hostId' in subject ? subject.hostname : subject.name);
