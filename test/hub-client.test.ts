@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../lib/cli/errors.ts';
+import { UserError } from '../lib/config/errors.ts';
 import type { KubeObject } from '../lib/dist/types.ts';
 import { FIELD_MANAGER, HubClient } from '../lib/hub/client.ts';
 import { ConflictError, HUB_UNAVAILABLE_EXIT, HubUnavailableError } from '../lib/hub/errors.ts';

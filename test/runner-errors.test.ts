@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../lib/cli/errors.ts';
+import { UserError } from '../lib/config/errors.ts';
 import { openEngines } from '../lib/engine/pool.ts';
 import { executeRun } from '../lib/runner/run.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';

@@ -13,7 +13,7 @@ import { PullSecrets } from '../plan/pull-secret.ts';
 import { checkFresh, loadPlan } from '../plan/saved.ts';
 import { openSession } from '../plan/session.ts';
 import { hasApplyWork, type Plan } from '../plan/types.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../config/errors.ts';
 import { exitWith, withConfig } from './options.ts';
 import { printPlan, sessionOptions, withHubTuning } from './plan.ts';
 

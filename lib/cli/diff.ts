@@ -6,7 +6,7 @@ import { renderMarkdown } from '../diff/render-markdown.ts';
 import { renderText } from '../diff/render-text.ts';
 import { runDiff } from '../diff/run.ts';
 import { isEmptyDiff } from '../diff/types.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../config/errors.ts';
 import { exitWith } from './options.ts';
 import { useColor } from './plan.ts';
 

@@ -1,14 +1,6 @@
 // How commands end on an error: a clear message and a non-zero exit, no stack trace for
 // problems the user can fix (bad config, bad input); a stack only with DEBUG set.
-import { ConfigError } from '../config/errors.ts';
-
-/** An error whose message is complete for a user: shown without a stack. */
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+import { ConfigError, UserError } from '../config/errors.ts';
 
 export function reportError(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UserError) {

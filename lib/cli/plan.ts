@@ -8,7 +8,7 @@ import { renderText } from '../plan/render-text.ts';
 import { savePlan } from '../plan/saved.ts';
 import { openSession, type SessionOptions } from '../plan/session.ts';
 import type { Plan } from '../plan/types.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../config/errors.ts';
 import { exitWith, withConfig, withHub, withPatches } from './options.ts';
 
 /** Hub options plan, apply and destroy share (beyond --kubeconfig and --context), and --patches. */

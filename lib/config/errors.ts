@@ -1,4 +1,6 @@
-// A config that can't be used: every problem found, each naming the field it is about.
+// Errors every floor of lib/ may throw (this is the ground floor): a config that can't be used,
+// with every problem found, each naming its field; and a UserError, whose message is complete
+// for a user (shown without a stack).
 
 export interface ConfigProblem {
   /** Field path in the config, like `clusters[0].topology`. */
@@ -26,4 +28,12 @@ export function fieldPath(segments: (string | number)[]): string {
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out;
+}
+
+/** An error whose message is complete for a user: shown without a stack. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'UserError';
+  }
 }

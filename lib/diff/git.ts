@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdtempSync, realpathSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export interface Repo {
   git: SimpleGit;

@@ -4,7 +4,7 @@
 // is synthesized.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { ConfigError } from '../config/errors.ts';
 import { gitProvenance } from '../plan/provenance.ts';
 import { compareSynths, summarize } from './compare.ts';

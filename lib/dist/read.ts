@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { HUB_DIR, LAUNCH_DIR } from '../constructs/synth.ts';
 import type { ClusterHostsFileDoc, DryRunControllerDoc, FakeHostDoc, KubeObject, LaunchOrderDoc, LaunchPlans } from './types.ts';
 

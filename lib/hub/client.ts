@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { KubeObject } from '../dist/types.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { LoadedKubeConfig } from './kubeconfig.ts';
 import { ConflictError, describeError, fieldConflicts, StaleObjectError, statusCode } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';

@@ -2,7 +2,7 @@
 // (not the client library's dump of headers), conflicts with the other field manager's name,
 // and which failures are worth retrying.
 import { ApiException } from '@kubernetes/client-node';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 /** Exit code of a command that gave up because the hub did not answer. */
 export const HUB_UNAVAILABLE_EXIT = 3;

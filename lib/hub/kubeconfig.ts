@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export interface KubeConfigChoice {
   /** --kubeconfig */

@@ -3,7 +3,7 @@
 // reference, labels it with its inputs' ids, and pushes it when its reference names a registry.
 import type Docker from 'dockerode';
 import type { SwarmConfig } from '../config/types.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { buildContext } from './context.ts';
 import { ensureInputs, type InputIds, type PullPolicy } from './inputs.ts';
 import type { LayerFile } from './layer.ts';

@@ -2,7 +2,7 @@
 // references): found in the engine, pulled when missing (with progress), or refused with a
 // message saying how to provide them.
 import type Docker from 'dockerode';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { INPUT_ROLES, type InputImages, type InputRole } from './layer.ts';
 import { followStream, layerProgress, type Log } from './progress.ts';
 import { registryAuth, registryOf, DOCKER_HUB } from './registry.ts';

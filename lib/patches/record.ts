@@ -24,7 +24,7 @@
 // annotations were absent has none again.
 import type { KubeObject } from '../dist/types.ts';
 // Same JSON value, key order aside; undefined (absent) equals only itself.
-import { sameJson as sameValue } from '../plan/diff.ts';
+import { sameJson as sameValue } from './same-json.ts';
 
 export interface RecordedField {
   /** JSON pointer of the field (through maps only). */

@@ -1,6 +1,6 @@
 // The objects apply sends: dist/hub's, checked to be this swarm's, with the pull secret filled
 // in where it can be read (plan can go on without it; apply cannot).
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { readHubObjects } from '../dist/read.ts';
 import type { KubeObject } from '../dist/types.ts';
 import { refKey } from '../hub/client.ts';

@@ -6,6 +6,7 @@ import jsonpatch from 'fast-json-patch';
 import type { KubeObject } from '../dist/types.ts';
 import type { FieldChange } from './types.ts';
 import { sha256 } from './pull-secret.ts';
+import { sameJson, sortKeys } from '../patches/same-json.ts';
 
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 const SECRET_FIELDS = ['data', 'stringData'];
@@ -22,19 +23,7 @@ export function comparable(obj: KubeObject): Record<string, unknown> {
 
 const secretHash = (obj: KubeObject) => sha256(JSON.stringify(SECRET_FIELDS.map((k) => sortKeys(obj[k] ?? null))));
 
-/** The value with every map's keys in order: the same value always gives the same JSON. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
-
-/** Same JSON value (key order aside). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
+export { sameJson, sortKeys };
 
 function pointerToPath(pointer: string, root: unknown): (string | number)[] {
   const path: (string | number)[] = [];

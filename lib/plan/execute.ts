@@ -4,7 +4,7 @@
 // stopped, objects deleted in the reverse order and waited for until gone (finalizers
 // included) or the timeout, which ends in a report of what is stuck. Every step is idempotent: killed and run again, it
 // converges.
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import type { KubeObject } from '../dist/types.ts';
 import { refKey, type HubClient, type ObjectRef } from '../hub/client.ts';

@@ -5,7 +5,7 @@
 // there. What is sent is a JSON merge patch, made only onto the version the plan read
 // (HubClient.mergePatch), not a server-side apply: the swarm borrows these fields and must not
 // become their owner, and a restore must remove a field that was absent, whoever owns it now.
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { fieldPath } from '../config/errors.ts';
 import type { KubeObject } from '../dist/types.ts';
 import { refKey, type HubClient, type ObjectRef } from '../hub/client.ts';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { KubeObject } from '../dist/types.ts';
 import { ANNOTATION } from '../swarm/labels.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export const PULL_SECRET_KEY = '.dockerconfigjson';
 

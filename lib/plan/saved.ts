@@ -2,7 +2,7 @@
 // when what it was made from changed since: dist/, the config, the pull secret, the objects on
 // the hub (resourceVersions, the hub patches' targets included), the containers on the engines.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import type { HubClient } from '../hub/client.ts';
 import { swarmLabels } from '../swarm/labels.ts';

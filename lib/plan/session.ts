@@ -2,7 +2,7 @@
 // config unless told), the hub client (kubeconfig chosen by lib/hub/kubeconfig.ts) and the
 // container engines, each checked to answer before any work.
 import { dirname, join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { SwarmConfig } from '../config/types.ts';
 import { openEngines, type EnginePool } from '../engine/pool.ts';

@@ -3,7 +3,7 @@
 // and JSON merge patches of an Agent's spec. Requests the hub refuses for a while (429, 5xx,
 // connection lost) are retried with back-off.
 import * as k8s from '@kubernetes/client-node';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export interface Kind {
   group: string;

@@ -4,7 +4,7 @@
 import { readLaunchPlans } from '../dist/read.ts';
 import type { ClusterHostsFileDoc, DryRunControllerDoc, FakeHostDoc } from '../dist/types.ts';
 import type { ObjectRef } from '../swarm/model.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export interface RunPlan {
   swarm: string;

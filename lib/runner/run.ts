@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import type { SwarmConfig } from '../config/types.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { EngineError } from '../engine/engine.ts';
 import { openEngines, placementKey, type EnginePool } from '../engine/pool.ts';
 import { gitProvenance } from '../plan/provenance.ts';

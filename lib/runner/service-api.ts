@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 
 export interface ServiceTls {
   caFile: string | null;
