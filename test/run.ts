@@ -8,6 +8,10 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+if (filters.some((a) => a === '--help' || a === '-h')) {
+  console.log('usage: npm test [-- <path filter>...]\n  runs every test/**/*.test.ts (or those whose path contains a filter), each in a process of its own,\n  against the test hub it brings up first (test/hub/up.sh); ends with "N passed, N failed"');
+  process.exit(0);
+}
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {

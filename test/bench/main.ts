@@ -9,9 +9,14 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
 };
 
 const [name, ...args] = process.argv.slice(2);
+const usage = `usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]   (each file of test/bench/ says its options)`;
+if (name === '--help' || name === '-h') {
+  console.log(usage);
+  process.exit(0);
+}
 const load = name ? benches[name] : undefined;
 if (!load) {
-  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`);
+  console.error(usage);
   process.exit(2);
 }
 await (await load()).run(args);

@@ -32,8 +32,17 @@ const { values: opts } = parseArgs({
     'service-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
     example: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (opts.help) {
+  console.log([
+    'usage: npm run test:e2e [-- --auth none|local|both] [--keep] [--example DIR]',
+    '       npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)',
+    'The swarm against upstream\'s real service, agent, installer and controller (README, "End to end").',
+  ].join('\n'));
+  process.exit(0);
+}
 const modes = opts.auth === 'both' ? ['none', 'local'] : [opts.auth!];
 const config = validateConfig(rawConfig);
 const docker = new Docker();

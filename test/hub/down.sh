@@ -2,8 +2,10 @@
 # Stops what up.sh started, by the pids it recorded (the service container by its name), and
 # removes the hub's data dir so the next up.sh starts clean. A dockerd that up.sh did not start
 # (no dockerd.pid) is left alone.
+# Usage: down.sh [--help]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+help_if_asked "$@"
 [[ -d $(dirname "$HUB_DIR") ]] || exit 0
 take_lock
 

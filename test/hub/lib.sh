@@ -25,6 +25,18 @@ SUDO=
 [[ $(id -u) == 0 ]] || SUDO=sudo
 
 log() { echo "hub: $*" >&2; }
+
+# help_if_asked ARGS...: with -h or --help, prints the calling script's header comment (its
+# usage) and exits 0. Every script of the hub answers --help this way.
+help_if_asked() {
+  local arg
+  for arg in "$@"; do
+    if [[ $arg == --help || $arg == -h ]]; then
+      sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+      exit 0
+    fi
+  done
+}
 die() { log "ERROR: $*"; exit 1; }
 
 # Installs Debian packages; updates the package lists only if the first attempt fails.

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test hub's assisted-service (started by `up.sh --with-service`; see service/lib.sh).
+# Usage:
 #   service.sh restart   re-reads its settings (the ConfigMap that the AgentServiceConfig `agent`
 #                        annotation names, the ClusterImageSets) and starts a new container, as
 #                        the operator's rollout would; starts PostgreSQL too if it is not up
 #   service.sh stop      removes the service container and stops PostgreSQL; the hub stays up
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+help_if_asked "$@"
 case ${1:-} in
   restart | stop) ;;
   *) die "usage: service.sh restart|stop" ;;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Says what of the test hub is running. Exit status 0 only if everything answers; PostgreSQL and
 # assisted-service (up.sh --with-service) count only if they were started.
+# Usage: status.sh [--help]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
+help_if_asked "$@"
 rc=0
 
 # line NAME CHECK WHAT: one status line; the pid column shows whether up.sh started it.

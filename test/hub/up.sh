@@ -5,8 +5,10 @@
 # warm path (every `npm test`) only costs a few health checks and a no-op apply of the CRDs.
 # With --with-service (or ASSISTED_SWARM_HUB_WITH_SERVICE=1) also PostgreSQL and assisted-service
 # (service/lib.sh). Settings (dir, ports) are in lib.sh. Stop it with down.sh.
+# Usage: up.sh [--with-service] [--help]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+help_if_asked "$@"
 with_service=${ASSISTED_SWARM_HUB_WITH_SERVICE:-0}
 for arg in "$@"; do
   case $arg in

@@ -3,6 +3,7 @@
 # `cdk8s import` reads local files only (no network). It writes one file per API group, so the
 # CRDs of a group are imported together, as one multi-document input. Run: `npm run import`.
 set -euo pipefail
+case ${1:-} in -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 out=$root/lib/constructs/imports
 work=$(mktemp -d)
