@@ -23,7 +23,7 @@ const base: SwarmConfigInput = {
   hub: { serviceNamespace: 'svc' },
   clusters: [
     { name: 'multi', topology: 'multi-node', workers: 1 },
-    // Last, so that its new cluster moves no other group's addresses.
+    // Growing a group moves no other group's addresses (each has its own slot).
     { name: 'sno', topology: 'single-node', count: 1, agentLabels: { size: 'small' } },
   ],
 };
@@ -99,7 +99,7 @@ const expected = {
     {
       'change ClusterHostsFile multi-1': [{
         path: ['spec', 'hosts', 4], op: 'add',
-        after: { hostname: 'multi-1-worker-1', ip: '192.168.0.8', rebootMarkerPath: '/var/lib/assisted-swarm/difft/multi-1/multi-1-worker-1/reboot-marker' },
+        after: { hostname: 'multi-1-worker-1', ip: '10.0.0.8', rebootMarkerPath: '/var/lib/assisted-swarm/difft/multi-1/multi-1-worker-1/reboot-marker' },
       }],
     },
     'add FakeHost multi-1-worker-1',
@@ -152,7 +152,7 @@ test('text: the sides, each changed unit with its entries and field trees, and t
     '    ~ ClusterHostsFile multi-1',
     '        spec',
     '          hosts',
-    '            + [4]: {"hostname":"multi-1-worker-1","ip":"192.168.0.8","rebootMarkerPath":"/var/lib/assisted-swarm/difft/multi-1/multi-1-worker-1/reboot-marker"}',
+    '            + [4]: {"hostname":"multi-1-worker-1","ip":"10.0.0.8","rebootMarkerPath":"/var/lib/assisted-swarm/difft/multi-1/multi-1-worker-1/reboot-marker"}',
     '    + FakeHost multi-1-worker-1',
     '~ cluster/sno-1',
     `    ~ InfraEnv ${ns('sno-1')}/sno-1`,

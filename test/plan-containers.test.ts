@@ -79,4 +79,25 @@ test('start, replace, stop, no change and on-install, by name and spec-hash; app
   assert.equal(after.summary.containers, { start: 1, replace: 1, stop: 0, unchanged: 2, onInstall: 2 });
 });
 
+test('a running fake host whose address moved is replaced with the reason, and plan warns', async () => {
+  swarm.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 1 }], pools: [{ name: 'spare', hosts: 2 }] });
+  ok(await swarm.cli(['apply', '--yes', '--no-run'], env), 'apply');
+  const launch = readLaunchPlans(swarm.dist);
+  const spare0 = launch.fakeHosts.find((d) => d.spec.hostname === 'spare-0')!.spec.container;
+  const spare1 = launch.fakeHosts.find((d) => d.spec.hostname === 'spare-1')!.spec.container;
+  const [ip, prefix] = launch.fakeHosts.find((d) => d.spec.hostname === 'spare-0')!.spec.ipv4.split('/');
+  // As if it had run under an earlier config where its pool sat in another slot.
+  await run(spare0, { [LABEL.specHash]: 'old', [LABEL.ipv4]: `10.9.0.4-${prefix}` });
+  await run(spare1, { [LABEL.specHash]: 'old' });
+
+  const plan = await planJson();
+  const replaced = plan.containers.filter((c) => c.action === 'replace').map((c) => `${c.name} (${c.reason})`).sort();
+  assert.equal(replaced, [`${spare0.name} (re-addressed 10.9.0.4/${prefix} → ${ip}/${prefix})`, `${spare1.name} (spec changed)`]);
+  const warning = plan.warnings.find((w) => w.includes('new addresses'));
+  assert.ok(warning, plan.warnings.join('\n'));
+  assert.match(warning!, /^1 running fake host will be replaced with new addresses: pool\/spare \(1\)\./);
+  assert.match(ok(await swarm.cli(['plan'], env), 'plan').stdout, 're-addressed 10.9.0.4');
+  await removeTestContainers(h.docker, mark);
+});
+
 test.run();

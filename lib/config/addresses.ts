@@ -1,7 +1,14 @@
 // Address planning: which IPv4 range each group's clusters and each pool use. Groups and pools
-// with a network of their own keep it; the others are carved, in config order, from the shared
-// `network.machineNetworks`. Every machine network reserves its network address, .1 (gateway),
-// .2 and .3 (API and ingress VIPs) and the broadcast address; hosts start at .4.
+// with a network of their own keep it; the others take slots of `network.slotPrefix` (a /16 by
+// default) from the shared `network.machineNetworks`, as many as they need, in config order:
+// groups from the bottom of the range up, pools from the top down, so that a group or a pool
+// added at the end of its list moves nothing.
+// A group or pool grows inside its slots without moving anything: a pool's machine network is
+// its whole slot (so its prefix does not follow its size), a group's clusters are carved one
+// after the other from the start of its slots. Only a group or pool that outgrows its slots, or
+// one added, removed or reordered before others, moves those after it (plan says so).
+// Every machine network reserves its network address, .1 (gateway), .2 and .3 (API and ingress
+// VIPs) and the broadcast address; hosts start at .4.
 import type { ConfigProblem } from './errors.ts';
 import { formatCidr, overlaps, parseCidr, size, type Ipv4Net } from './ipv4.ts';
 import { hostsPerCluster, needsVips } from './topology.ts';
@@ -20,6 +27,39 @@ export function hostCapacity(net: Ipv4Net): number {
   return Math.max(0, size(net) - RESERVED);
 }
 
+/** Hands out slots of the shared range: from the bottom up, or from the top down; a block of several is aligned to its size. */
+class Slots {
+  private bottom = 0;
+  private top = 0;
+  used = false;
+  constructor(readonly range: Ipv4Net, readonly prefix: number) {}
+
+  get count(): number {
+    return 2 ** (this.prefix - this.range.prefix);
+  }
+
+  /** The first address of `slots` consecutive slots, aligned to a multiple of `align` slots. */
+  take(slots: number, align: number, from: 'bottom' | 'top'): number {
+    let first: number;
+    if (from === 'bottom') {
+      first = Math.ceil(this.bottom / align) * align;
+      this.bottom = first + slots;
+    } else {
+      // Counted from the top: the block ends where the last one taken from the top began.
+      const end = this.count - this.top;
+      first = Math.floor((end - slots) / align) * align;
+      this.top = this.count - first;
+    }
+    this.used = true;
+    return this.range.base + first * size({ base: 0, prefix: this.prefix });
+  }
+
+  /** How many slots the two ends need together. */
+  get taken(): number {
+    return this.bottom + this.top;
+  }
+}
+
 export function planAddresses(config: SwarmConfig): { plan: AddressPlan; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const plan: AddressPlan = { groups: new Map(), pools: new Map() };
@@ -27,17 +67,11 @@ export function planAddresses(config: SwarmConfig): { plan: AddressPlan; problem
   const net = config.network;
 
   const shared = parse(net.machineNetworks, 'network.machineNetworks', problems);
-  let cursor = shared?.base ?? 0;
-  let sharedUsed = false;
-  /** Takes `count` aligned blocks of length `prefix` from the shared range. */
-  const carve = (prefix: number, count: number): Ipv4Net => {
-    const block = 2 ** (32 - prefix);
-    cursor = Math.ceil(cursor / block) * block;
-    const first = { base: cursor, prefix };
-    cursor += block * count;
-    sharedUsed = true;
-    return first;
-  };
+  if (shared && net.slotPrefix < shared.prefix) {
+    problems.push({ path: 'network.slotPrefix', message: `a /${net.slotPrefix} slot is wider than network.machineNetworks ${net.machineNetworks}` });
+  }
+  const slots = shared && net.slotPrefix >= shared.prefix ? new Slots(shared, net.slotPrefix) : null;
+  const slotSize = size({ base: 0, prefix: net.slotPrefix });
 
   config.clusters.forEach((group, i) => {
     if (group.hostsFrom !== null) return;
@@ -54,7 +88,10 @@ export function planAddresses(config: SwarmConfig): { plan: AddressPlan; problem
       return;
     }
     if (!own) {
-      plan.groups.set(group.name, carve(prefix, group.count));
+      if (!slots) return;
+      const block = size({ base: 0, prefix });
+      const count = Math.max(1, Math.ceil((group.count * block) / slotSize));
+      plan.groups.set(group.name, { base: slots.take(count, Math.max(1, block / slotSize), 'bottom'), prefix });
       return;
     }
     const range = parse(own.cidr, `clusters[${i}].machineNetwork.cidr`, problems);
@@ -81,8 +118,10 @@ export function planAddresses(config: SwarmConfig): { plan: AddressPlan; problem
       .reduce((n, g) => n + g.count, 0);
     const needed = pool.hosts + 2 * vipPairs;
     if (!pool.machineNetwork) {
-      const prefix = 32 - Math.ceil(Math.log2(needed + RESERVED));
-      plan.pools.set(pool.name, carve(prefix, 1));
+      if (!slots) return;
+      // Its whole slot, or the smallest aligned block of slots that holds it.
+      const count = 2 ** Math.max(0, Math.ceil(Math.log2((needed + RESERVED) / slotSize)));
+      plan.pools.set(pool.name, { base: slots.take(count, count, 'top'), prefix: net.slotPrefix - Math.log2(count) });
       return;
     }
     const path = `pools[${i}].machineNetwork.cidr`;
@@ -97,13 +136,12 @@ export function planAddresses(config: SwarmConfig): { plan: AddressPlan; problem
     plan.pools.set(pool.name, range);
   });
 
-  if (shared && sharedUsed) {
+  if (shared && slots?.used) {
     claimed.push({ path: 'network.machineNetworks', net: shared });
-    if (cursor > shared.base + size(shared)) {
-      const need = cursor - shared.base;
+    if (slots.taken > slots.count) {
       problems.push({
         path: 'network.machineNetworks',
-        message: `${net.machineNetworks} holds ${size(shared)} addresses, but the groups and pools without a network of their own need ${need}; widen it or give them their own`,
+        message: `${net.machineNetworks} holds ${slots.count} /${net.slotPrefix} slots, but the groups and pools without a network of their own need ${slots.taken}; widen it, narrow network.slotPrefix or give them their own`,
       });
     }
   }

@@ -98,7 +98,7 @@ export const ClusterGroupSchema = Obj({
   /** Workers per cluster; only for `multi-node`. */
   workers: Opt(Type.Integer({ minimum: 0, maximum: 1000 }), 0),
   baseDomain: Opt(Type.String({ pattern: DNS_SUBDOMAIN, maxLength: 200, expect: 'a DNS domain such as swarm.example.com' }), 'swarm.example.com'),
-  /** This group's own range; null: carved from network.machineNetworks after the groups before it. */
+  /** This group's own range; null: slots of network.machineNetworks, after the groups and pools before it. */
   machineNetwork: Opt(OrNull(MachineNetwork), null),
   infraEnvLabels: Opt(Labels, {}),
   agentLabels: Opt(Labels, {}),
@@ -161,10 +161,12 @@ export const SwarmConfigSchema = Obj({
      *  makes `npm run images` push. null: `assisted-swarm/agent`. */
     swarm: Opt(OrNull(Type.String({ minLength: 1 })), null),
   }), {}),
-  /** Addresses. Groups and pools without a machine network of their own are carved from
-   *  `machineNetworks` in config order (so a count change moves the groups after it). */
+  /** Addresses. Groups and pools without a machine network of their own take slots of
+   *  `slotPrefix` from `machineNetworks`, in config order, and grow inside them (lib/config/addresses.ts). */
   network: Opt(Obj({
-    machineNetworks: Opt(Cidr('192.168.0.0/16'), '192.168.0.0/16'),
+    machineNetworks: Opt(Cidr('10.0.0.0/9'), '10.0.0.0/9'),
+    /** Size of a slot: each group or pool without its own network takes one (or as many as it needs). */
+    slotPrefix: Opt(Type.Integer({ minimum: 8, maximum: 30 }), 16),
     clusterPrefix: Opt(Type.Integer({ minimum: 8, maximum: 30 }), 26),
     clusterNetwork: Opt(Obj({
       cidr: Cidr('10.128.0.0/14'),

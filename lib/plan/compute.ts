@@ -11,7 +11,7 @@ import { ConflictError, type FieldConflict } from '../hub/errors.ts';
 import type { HubPatch } from '../patches/load.ts';
 import { LABEL, swarmLabels } from '../swarm/labels.ts';
 import { assemblePlan } from './assemble.ts';
-import { planContainers } from './containers.ts';
+import { planContainers, readdressWarning } from './containers.ts';
 import { desiredObjects, usedNamespaces, type DesiredObject } from './desired.ts';
 import { certainlyUnchanged, fieldChanges } from './diff.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
@@ -137,6 +137,8 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
   const changes = planned.filter((c): c is ObjectChange => c !== null);
   const deletes = await planDeletes(ctx.hub, ctx.swarm, live.labeled, new Set(desired.map((d) => d.key)), notes);
   const containers = planContainers(launch, containersLive);
+  const readdressed = readdressWarning(containers.changes);
+  if (readdressed) notes.warnings.push(readdressed);
   // Hub patches go after the swarm's own objects, so their blockers and warnings come after too.
   notes.blockers.push(...hubPatches.blockers);
   notes.warnings.push(...hubPatches.warnings);

@@ -41,6 +41,31 @@ const stop = (c: ContainerInfo, reason: string): ContainerChange => ({
   action: 'stop', name: c.name, component: componentOf(c.labels), owner: ownerOf(c.labels), engine: c.engine, id: c.id, reason,
 });
 
+/** "ip-prefix" of a label as "ip/prefix". */
+const address = (label: string) => label.replace(/-(\d+)$/, '/$1');
+
+/** Why a running container is replaced: its address when that moved, else its spec. */
+function replaceReason(live: Record<string, string>, wanted: Record<string, string>): string {
+  const from = live[LABEL.ipv4], to = wanted[LABEL.ipv4];
+  return from && to && from !== to ? `re-addressed ${address(from)} → ${address(to)}` : 'spec changed';
+}
+
+/**
+ * A warning when running fake hosts get new addresses: in the config, groups and pools take
+ * slots of network.machineNetworks in order, so one moves when a group before it was added,
+ * removed or outgrew its slot (lib/config/addresses.ts).
+ */
+export function readdressWarning(changes: ContainerChange[]): string | null {
+  const moved = changes.filter((c) => c.action === 'replace' && c.reason?.startsWith('re-addressed'));
+  if (!moved.length) return null;
+  const byOwner = new Map<string, number>();
+  for (const c of moved) byOwner.set(c.owner ?? '?', (byOwner.get(c.owner ?? '?') ?? 0) + 1);
+  const owners = [...byOwner].map(([o, n]) => `${o} (${n})`).join(', ');
+  return `${moved.length} running fake host${moved.length === 1 ? '' : 's'} will be replaced with new addresses: ${owners}. ` +
+    'Their machine network moved: groups and pools take slots of network.machineNetworks in config order, so a group ' +
+    'inserted or removed before them, or one that outgrew its slot, moves them. Add groups at the end, or pin one with machineNetwork.';
+}
+
 /** Launch plans vs live containers of the swarm. */
 export function planContainers(launch: LaunchPlans, live: ContainerInfo[]): ContainerPlan {
   const wanted: { spec: ContainerSpec; component: 'fake-host' | 'controller' }[] = [
@@ -61,7 +86,7 @@ export function planContainers(launch: LaunchPlans, live: ContainerInfo[]): Cont
     const keep = found.find((c) => c.labels[LABEL.specHash] === hash) ?? found[0];
     for (const extra of found.filter((c) => c !== keep)) changes.push(stop(extra, `duplicate of ${keep!.engine}/${keep!.id.slice(0, 12)}`));
     if (!keep) changes.push({ ...base, action: component === 'controller' ? 'on-install' : 'start' });
-    else if (keep.labels[LABEL.specHash] !== hash) changes.push({ ...base, action: 'replace', engine: keep.engine, id: keep.id, reason: 'spec changed' });
+    else if (keep.labels[LABEL.specHash] !== hash) changes.push({ ...base, action: 'replace', engine: keep.engine, id: keep.id, reason: replaceReason(keep.labels, spec.labels) });
     // Made but never started (a run killed between the two): the runner makes it again.
     else if (component === 'fake-host' && keep.state === 'created') changes.push({ ...base, action: 'replace', engine: keep.engine, id: keep.id, reason: 'created, never started' });
     else unchanged++;

@@ -97,6 +97,8 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
       [LABEL.host]: host.hostname,
       [LABEL.role]: host.role,
       [LABEL.component]: 'fake-host',
+      // A label value can't hold "/".
+      [LABEL.ipv4]: `${host.ip}-${host.prefixLength}`,
     },
     networkMode: 'host',
     ...HOST_PRIVILEGES,

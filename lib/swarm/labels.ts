@@ -15,6 +15,8 @@ export const LABEL = {
   component: 'assisted-swarm.io/component',
   /** Hash of a container's launch-plan spec: a changed spec means a replaced container. */
   specHash: 'assisted-swarm.io/spec-hash',
+  /** On fake hosts' containers: the address the agent reports ("ip-prefix"), so plan can say when a change re-addresses one. */
+  ipv4: 'assisted-swarm.io/ipv4',
   /** On NMStateConfigs, the InfraEnv that selects them. */
   nmstateFor: 'assisted-swarm.io/nmstate-for',
 } as const;
