@@ -1,10 +1,14 @@
-// What `npm run bench -- swarm` reads off the service and the kernel: the latency histogram of
-// a Prometheus exposition summed over label sets, a run's share of it, interpolated quantiles;
-// and the usage of a real cgroup and of real processes on this machine.
+// What the benchmarks read off the service and the kernel: the latency histogram of a Prometheus
+// exposition summed over label sets, a run's share of it, interpolated quantiles; and the usage
+// of real containers and real processes on this machine, with containers that start and stop
+// between samples (a rate must never count a container's whole life in one interval).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { histogramDelta, quantile, readHistogram, requestCount } from './bench/swarm/latency.ts';
-import { cgroupUsage, PeakTracker, processUsage } from './bench/swarm/usage.ts';
+import { cpus } from 'node:os';
+import { cgroupUsage, dockerUsage, processUsage, UsageSeries } from './bench/usage.ts';
+import { hub, removeTestContainers, testLabels } from './support/hub.ts';
+import { ensureTinyImage } from './support/images.ts';
 
 const EXPOSITION = `# HELP http_request_duration_seconds Duration
 # TYPE http_request_duration_seconds histogram
@@ -40,17 +44,69 @@ test('quantiles interpolate inside the bucket, and a run is the difference of tw
   assert.is(quantile(histogramDelta(h, h), 0.5), null, 'no requests, no quantile');
 });
 
-test('usage of a real cgroup and of real processes; peaks of CPU rate and memory', () => {
+test('usage of a real cgroup and of real processes', () => {
   const own = cgroupUsage(process.pid);
-  assert.ok(own && own.memoryBytes > 0 && own.cpuSeconds > 0, JSON.stringify(own));
+  assert.ok(own && own.memoryBytes > 0 && own.cpuSeconds > 0 && own.processes > 0, JSON.stringify(own));
   const node = processUsage('node');
-  assert.ok(node.memoryBytes > 10 * 2 ** 20 && node.cpuSeconds > 0, JSON.stringify(node));
-  assert.equal(processUsage('no-such-process-name'), { cpuSeconds: 0, memoryBytes: 0 });
-  const p = new PeakTracker();
-  p.add(0, { cpuSeconds: 10, memoryBytes: 100 });
-  p.add(2000, { cpuSeconds: 13, memoryBytes: 300 });
-  p.add(4000, { cpuSeconds: 14, memoryBytes: 200 });
-  assert.equal(p.peak, { cpuCores: 1.5, memoryBytes: 300 });
+  const mine = node.get(String(process.pid));
+  assert.ok(mine && mine.memoryBytes > 10 * 2 ** 20 && mine.cpuSeconds > 0, JSON.stringify(mine));
+  assert.ok(Math.abs(mine!.startedAt - (Date.now() - process.uptime() * 1000)) < 2000, 'start time from /proc');
+  assert.is(processUsage('no-such-process-name').size, 0);
+});
+
+test('rates are made member by member: a member seen late counts nothing, one started in the interval counts all, a restart is a new life', () => {
+  const s = new UsageSeries();
+  const m = (cpuSeconds: number, startedAt: number) => ({ cpuSeconds, memoryBytes: 100, startedAt });
+  s.add(10_000, new Map([['a', m(100, 0)]]));
+  // b ran long before 10 s but was missed then: nothing of it counts; c started at 11 s: all of it.
+  s.add(12_000, new Map([['a', m(101, 0)], ['b', m(500, 1_000)], ['c', m(0.5, 11_000)]]));
+  assert.equal(s.rates.at(-1), [12_000, 0.75]);
+  // a restarted at 13 s (its counter starts over): what it used since; b gone.
+  s.add(14_000, new Map([['a', m(0.2, 13_000)], ['c', m(1.5, 11_000)]]));
+  assert.equal(s.rates.at(-1), [14_000, 0.6]);
+  // Unreadable: the next interval starts afresh.
+  s.add(16_000, null);
+  s.add(18_000, new Map([['a', m(50, 13_000)]]));
+  assert.is(s.rates.length, 2);
+  assert.equal(s.peak, { cpuCores: 0.75, memoryBytes: 300 });
+  assert.ok(Math.abs(s.mean.cpuCores - (1.5 + 1.2) / 4) < 1e-9);
+});
+
+test('real containers that start and stop between samples: every rate within the machine, none from a whole life', async () => {
+  const { docker } = await hub();
+  const image = await ensureTinyImage(docker);
+  const mark = testLabels();
+  const burn = async (name: string, seconds: number) => {
+    // Busy for `seconds` of CPU time at most, then idle.
+    const c = await docker.createContainer({ Image: image, Labels: mark,
+      Cmd: ['sh', '-c', `end=$(( $(date +%s) + ${seconds} )); while [ $(date +%s) -lt $end ]; do :; done; exec sleep 3600`] });
+    await c.start();
+    return c;
+  };
+  try {
+    const usage = dockerUsage(docker);
+    const series = new UsageSeries();
+    const early = await burn('early', 3);
+    await new Promise((r) => setTimeout(r, 3500));
+    // The first sample misses `early`, which has used ~3 CPU seconds by now.
+    series.add(Date.now(), await usage.members([]));
+    await new Promise((r) => setTimeout(r, 1000));
+    series.add(Date.now(), await usage.members([{ id: early.id }]));
+    const late = await burn('late', 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    series.add(Date.now(), await usage.members([{ id: early.id }, { id: late.id }]));
+    await early.remove({ force: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    series.add(Date.now(), await usage.members([{ id: late.id }]));
+    const machine = cpus().length;
+    assert.is(series.rates.length, 3);
+    assert.ok(series.rates[0]![1] < 0.2, `the container missed by the first sample adds ~nothing: ${series.rates[0]![1]}`);
+    assert.ok(series.rates[1]![1] > 0.3, `the one started in the interval adds what it used: ${series.rates[1]![1]}`);
+    for (const [, cores] of series.rates) assert.ok(cores >= 0 && cores <= machine + 0.1, `${cores} cores on a ${machine}-core machine`);
+    assert.ok(series.peak.memoryBytes > 0);
+  } finally {
+    await removeTestContainers(docker, mark);
+  }
 });
 
 test.run();

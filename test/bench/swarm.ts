@@ -13,7 +13,7 @@ import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile } from '../support/hub.ts';
 import { histogramDelta, quantile, readHistogram, requestCount } from './swarm/latency.ts';
-import { cgroupUsage, PeakTracker, processUsage, type Peak } from './swarm/usage.ts';
+import { dockerUsage, processUsage, UsageSeries, type Peak } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/swarm/swarm.config.ts'];
 const LATENCY = 'http_request_duration_seconds';
@@ -37,27 +37,18 @@ const docker = new Docker();
 
 /** Samples every SAMPLE_MS until stopped; the peaks of each subject. */
 function sampleUsage(swarm: string) {
-  const peaks = { service: new PeakTracker(), postgres: new PeakTracker(), fakeHosts: new PeakTracker(), controllers: new PeakTracker() };
-  const pids = new Map<string, number>();
-  const pidOf = async (id: string) => {
-    if (!pids.has(id)) pids.set(id, (await docker.getContainer(id).inspect()).State.Pid);
-    return pids.get(id)!;
-  };
+  const series = { service: new UsageSeries(), postgres: new UsageSeries(), fakeHosts: new UsageSeries(), controllers: new UsageSeries() };
+  const usage = dockerUsage(docker);
   let running = true;
   const loop = (async () => {
     while (running) {
       const at = Date.now();
-      const containers = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`] } }).catch(() => []);
-      const sums = { 'fake-host': { cpuSeconds: 0, memoryBytes: 0 }, controller: { cpuSeconds: 0, memoryBytes: 0 } } as Record<string, { cpuSeconds: number; memoryBytes: number }>;
-      for (const c of containers) {
-        const u = cgroupUsage(await pidOf(c.Id).catch(() => 0));
-        const sum = sums[c.Labels[LABEL.component] ?? ''];
-        if (u && sum) sum.cpuSeconds += u.cpuSeconds, sum.memoryBytes += u.memoryBytes;
-      }
-      peaks.fakeHosts.add(at, sums['fake-host']!);
-      peaks.controllers.add(at, sums.controller!);
-      peaks.service.add(at, cgroupUsage(await pidOf(E2E_SERVICE_CONTAINER).catch(() => 0)));
-      peaks.postgres.add(at, processUsage('postgres'));
+      const containers = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`] } }).catch(() => null);
+      const of = (component: string) => (containers ?? []).filter((c) => c.Labels[LABEL.component] === component).map((c) => ({ id: c.Id }));
+      series.fakeHosts.add(at, containers && await usage.members(of('fake-host')));
+      series.controllers.add(at, containers && await usage.members(of('controller')));
+      series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
+      series.postgres.add(at, processUsage('postgres'));
       await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - at))));
     }
   })();
@@ -65,7 +56,7 @@ function sampleUsage(swarm: string) {
     async stop() {
       running = false;
       await loop;
-      return { service: peaks.service.peak, postgres: peaks.postgres.peak, fakeHosts: peaks.fakeHosts.peak, controllers: peaks.controllers.peak };
+      return { service: series.service.peak, postgres: series.postgres.peak, fakeHosts: series.fakeHosts.peak, controllers: series.controllers.peak };
     },
   };
 }
