@@ -214,6 +214,8 @@ export const SwarmConfigSchema = Obj({
     restartLimit: Opt(Type.Integer({ minimum: 0, maximum: 100 }), 3),
     /** Minutes to wait for every cluster to be installed or failed. */
     timeoutMinutes: Opt(Type.Number({ exclusiveMinimum: 0 }), 180),
+    /** Minutes the run goes on once every cluster is done: the hosts keep running and are watched (a soak); the report covers it. */
+    soakMinutes: Opt(Type.Number({ minimum: 0 }), 0),
     /** Where run reports go: `<reportsDir>/<swarm>-<time>/`. */
     reportsDir: Opt(Type.String({ minLength: 1 }), 'reports'),
     /** Seconds between progress lines when the output is not a terminal. */

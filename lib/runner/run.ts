@@ -42,7 +42,7 @@ import { bootstrapPlayer } from './players/bootstrap.ts';
 import { rebindPlayer } from './players/rebind.ts';
 import { RateGate } from './rate.ts';
 import { Tracker } from './tracker.ts';
-import { waitUntilDone } from './wait.ts';
+import { soak, waitUntilDone } from './wait.ts';
 
 export interface RunOptions {
   /** The synthesized folder (launch plans in <dist>/launch). */
@@ -126,6 +126,10 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     watches.push(await watchClusters(ctx));
     const launching = launchHosts(ctx, existing);
     endReason = await waitUntilDone(tracker, tracker.record.startedAt + runtime.timeoutMinutes * 60_000, interrupted.signal);
+    if (endReason === 'done' && runtime.soakMinutes > 0) {
+      ctx.log(`runner: every cluster done; soaking for ${runtime.soakMinutes} min (hosts keep running and are watched)`);
+      await soak(runtime.soakMinutes * 60_000, interrupted.signal);
+    }
     stop.abort();
     await launching;
   } catch (err) {

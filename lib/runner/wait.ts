@@ -20,3 +20,17 @@ export function waitUntilDone(tracker: Tracker, deadline: number, interrupted: A
     check();
   });
 }
+
+/** The soak after done: resolves after `ms`, or at once when interrupted. */
+export function soak(ms: number, interrupted: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const end = () => {
+      clearTimeout(timer);
+      interrupted.removeEventListener('abort', end);
+      resolve();
+    };
+    const timer = setTimeout(end, ms);
+    interrupted.addEventListener('abort', end);
+    if (interrupted.aborted) end();
+  });
+}
