@@ -1,8 +1,8 @@
 // The Docker engine and the engine pool against the real Docker engine of the test hub.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { hub, removeTestContainers, testLabels, TEST_ID_LABEL } from './support/hub.ts';
 import { ensureTinyImage } from './support/images.ts';
@@ -39,6 +39,7 @@ function spec(name: string, over: Partial<LaunchSpec> = {}): LaunchSpec {
     mounts: [{ source: dir, target: '/state', readOnly: false }],
     extraHosts: [`api.c1.example.com:127.0.0.1`],
     restartLimit: 0,
+    runtimeFiles: [],
     ...over,
   };
 }
@@ -80,6 +81,24 @@ test('a container is made exactly from its launch spec', async () => {
   assert.ok(warnings.some((w) => w.includes(missing)), `no warning about ${missing}: ${warnings}`);
   const logs = await until('logs', async () => (await engine.logs(started.id)).includes('hello') && engine.logs(started.id));
   assert.is(logs.trim(), 'hello world s3cr3t');
+});
+
+test('run-time files are in place when the container starts (the service CA from the ignition)', async () => {
+  const started = await engine.start(spec('files', {
+    command: ['sh', '-c', 'cat /etc/assisted-service/service-ca-cert.crt; sleep 600'],
+    runtimeFiles: [{ path: '/etc/assisted-service/service-ca-cert.crt', content: '-----BEGIN CERTIFICATE-----\nMIIB\n' }],
+  }));
+  const logs = await until('logs', async () => (await engine.logs(started.id)).includes('BEGIN') && engine.logs(started.id));
+  assert.is(logs, '-----BEGIN CERTIFICATE-----\nMIIB\n');
+  // Nothing on the engine's machine: the file lives in the container only.
+  assert.equal(readdirSync(dir), []);
+});
+
+test('what the engine holds, and which images it has', async () => {
+  const cap = await engine.capacity();
+  assert.ok(cap && cap.cpus === cpus().length && Math.abs(cap.memoryBytes - totalmem()) < 0.05 * totalmem(), JSON.stringify(cap));
+  assert.is(await engine.hasImage(image), true);
+  assert.is(await engine.hasImage('assisted-swarm-test/none:0'), false);
 });
 
 test('containers are found by label, inspected, and removed; removing a missing one is fine', async () => {

@@ -2,7 +2,8 @@
 // networking, capabilities, env, labels, bind mounts, /etc/hosts entries, memory and CPU limits,
 // and Docker's own `on-failure` restart policy for the restart cap (the daemon keeps
 // restarting while the runner is away, and it never restarts an exit 0: a dry-run agent ends
-// after its fake reboot). Works with any DOCKER_HOST: unix socket, tcp or ssh.
+// after its fake reboot). Run-time files go into the container before it starts (the archive
+// API). Works with any DOCKER_HOST: unix socket, tcp or ssh.
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInfo as DockerListItem } from 'dockerode';
 import {
@@ -11,6 +12,7 @@ import {
   type ContainerEvent,
   type ContainerInfo,
   type ContainerState,
+  type EngineCapacity,
   type FilesRequest,
   type LaunchSpec,
 } from './engine.ts';
@@ -19,6 +21,7 @@ import { watchEvents } from './docker-events.ts';
 import { readLocally, readThroughContainer, writeLocally, writeThroughHelper } from './docker-files.ts';
 import { demuxLogs } from './docker-logs.ts';
 import { diskMounts, localDisks, remoteDisks } from './docker-disks.ts';
+import { tar } from './tar.ts';
 
 export interface DockerEngineOptions {
   /** A DOCKER_HOST (unix://, tcp://, ssh://); default $DOCKER_HOST, else the local socket. */
@@ -94,6 +97,9 @@ export class DockerEngine implements ContainerEngine {
     // The process can't run before this: the lower bound of "container start" for measurements.
     const startedAt = Date.now();
     try {
+      if (spec.runtimeFiles.length) {
+        await container.putArchive(tar(spec.runtimeFiles.map((f) => ({ path: f.path.replace(/^\/+/, ''), content: f.content }))), { path: '/' });
+      }
       await container.start();
     } catch (e) {
       // A container that cannot start (bad command, missing binary) is not left behind half-made.
@@ -135,6 +141,25 @@ export class DockerEngine implements ContainerEngine {
 
   watch(labels: Record<string, string>, onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void {
     return watchEvents(this.docker, this.name, labelFilter(labels), onEvent, (message, cause) => onError(cause ? this.error(cause, message) : new EngineError(this.name, message)));
+  }
+
+  async capacity(): Promise<EngineCapacity | null> {
+    try {
+      const info = await this.docker.info() as { MemTotal?: number; NCPU?: number };
+      return info.MemTotal && info.NCPU ? { memoryBytes: info.MemTotal, cpus: info.NCPU } : null;
+    } catch (e) {
+      throw this.error(e, 'cannot read what the engine holds');
+    }
+  }
+
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw this.error(e, `cannot look up image ${ref}`);
+    }
   }
 
   async writeFiles(request: FilesRequest): Promise<void> {

@@ -1,7 +1,7 @@
 // Where fake hosts run: a container engine, behind a small interface (the shape of
 // testcontainers' ContainerClient). Containers are always found again by label, never by
-// remembered ids alone. A second kind of engine (pods, …) is a new file implementing this,
-// not a new branch in the runner; several engines at once are an EnginePool (pool.ts).
+// remembered ids alone. Docker (docker.ts) and Kubernetes (kubernetes.ts, a pod per container)
+// implement it; several engines at once are an EnginePool (pool.ts). The runner never asks which.
 import type { ContainerSpec } from '../swarm/containers.ts';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -19,6 +19,8 @@ export interface ContainerInfo {
   restartCount: number | null;
   /** When it was (last) started, ms since the epoch; from start(): just before the engine was asked. */
   startedAt: number | null;
+  /** Why it does not run, in the engine's words, when the engine says (Unschedulable, ImagePullBackOff, OOMKilled). */
+  reason?: string;
 }
 
 /** What the engine runs: the launch plan's spec plus what apply learns at run time. */
@@ -32,11 +34,16 @@ export interface LaunchSpec extends ContainerSpec {
    * dead. An exit 0 is never restarted: a dry-run agent ends after its fake reboot.
    */
   restartLimit: number;
+  /** Files the container needs in place when it starts (the service's CA, from the ignition). */
+  runtimeFiles: FileToWrite[];
 }
 
-/** A container started or died; `time` in ms since the epoch, as the engine recorded it. */
+/**
+ * A container started, died, or waits for something (a pod not scheduled, an image not
+ * pulled); `time` in ms since the epoch, as the engine recorded it.
+ */
 export interface ContainerEvent {
-  action: 'start' | 'die';
+  action: 'start' | 'die' | 'waiting';
   id: string;
   name: string;
   engine: string;
@@ -44,6 +51,9 @@ export interface ContainerEvent {
   /** Set for `die`. */
   exitCode: number | null;
   time: number;
+  /** For `waiting` (and a `die` the engine explains, as OOMKilled): the engine's reason and message. */
+  reason?: string;
+  message?: string;
 }
 
 export interface FileToWrite {
@@ -51,12 +61,20 @@ export interface FileToWrite {
   content: string;
 }
 
-/** Folders and files the containers bind-mount, made on the engine's machine. */
+/** Folders and files the containers mount, made where the engine's mounts find them. */
 export interface FilesRequest {
   dirs: string[];
   files: FileToWrite[];
   /** An image the engine has, for engines that write through a helper container. */
   image: string;
+  /** A running container that mounts them, for engines that write through one (null: none yet). */
+  container?: string | null;
+}
+
+/** What an engine can hold, for plan's warning before a run that will not fit. */
+export interface EngineCapacity {
+  memoryBytes: number;
+  cpus: number;
 }
 
 export interface ContainerEngine {
@@ -86,6 +104,10 @@ export interface ContainerEngine {
   readFile(path: string, container: string | null): Promise<string | null>;
   /** Runs a command in a running container; resolves with its exit code and output. */
   exec(container: string, command: string[]): Promise<{ exitCode: number; output: string }>;
+  /** Memory and CPUs the engine's machines offer (a Docker host's, a cluster's allocatable); null when it can't tell. */
+  capacity(): Promise<EngineCapacity | null>;
+  /** Whether the engine has image `ref` to start containers from; null when it can't tell (it pulls from a registry). */
+  hasImage(ref: string): Promise<boolean | null>;
 }
 
 /** An engine error about one container, worded for a report. */

@@ -5,7 +5,7 @@
 // somewhere stays there (a re-run keeps what runs).
 import { LABEL } from '../swarm/labels.ts';
 import { DockerEngine, type DockerEngineOptions } from './docker.ts';
-import { EngineError, type ContainerEngine, type ContainerEvent, type ContainerInfo, type FilesRequest, type LaunchSpec } from './engine.ts';
+import { EngineError, type ContainerEngine, type ContainerEvent, type ContainerInfo, type EngineCapacity, type FilesRequest, type LaunchSpec } from './engine.ts';
 
 /** What must share an engine: a cluster, or an unbound pool's hosts. */
 export function placementKey(labels: Record<string, string>): string | null {
@@ -85,9 +85,27 @@ export class EnginePool implements ContainerEngine {
     return () => stops.forEach((stop) => stop());
   }
 
-  /** Writes on every engine; the runner writes a cluster's files on its own engine (engineFor). */
+  /** Writes through the engine that runs `request.container`, else on every engine (the runner writes a cluster's files on its own engine: engineFor). */
   async writeFiles(request: FilesRequest): Promise<void> {
+    if (request.container) return (await this.engineOf(request.container)).writeFiles(request);
     await Promise.all(this.engines.map((e) => e.writeFiles(request)));
+  }
+
+  /** The sum over the engines; null when one can't tell. */
+  async capacity(): Promise<EngineCapacity | null> {
+    const each = await Promise.all(this.engines.map((e) => e.capacity()));
+    let sum: EngineCapacity = { memoryBytes: 0, cpus: 0 };
+    for (const c of each) {
+      if (!c) return null;
+      sum = { memoryBytes: sum.memoryBytes + c.memoryBytes, cpus: sum.cpus + c.cpus };
+    }
+    return sum;
+  }
+
+  /** True only when every engine has it; null when one can't tell and none lacks it. */
+  async hasImage(ref: string): Promise<boolean | null> {
+    const each = await Promise.all(this.engines.map((e) => e.hasImage(ref)));
+    return each.includes(false) ? false : each.includes(null) ? null : true;
   }
 
   /** Reads on the engine that runs `container` (the first engine when there is none). */

@@ -24,6 +24,7 @@ export function controllerSpec(ctx: RunContext, doc: DryRunControllerDoc, cluste
     command: doc.spec.container.command ?? [],
     runtimeEnv: { CLUSTER_ID: clusterId, ...(token ? { PULL_SECRET_TOKEN: token } : {}) },
     restartLimit: ctx.config.runtime.restartLimit,
+    runtimeFiles: [],
   };
 }
 

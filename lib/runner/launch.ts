@@ -2,10 +2,8 @@
 // known: at most runtime.concurrency starts in flight and at most runtime.launchRate per
 // second. A host's container runs the launch plan's spec plus what the ignition said: the
 // agent's command line, the unit's environment (the token), and the CA file --cacert names.
-import { dirname, join } from 'node:path';
 import type { FakeHostDoc } from '../dist/types.ts';
-import type { ContainerEngine, LaunchSpec } from '../engine/engine.ts';
-import { placementKey } from '../engine/pool.ts';
+import type { LaunchSpec } from '../engine/engine.ts';
 import type { HostRecord } from '../report/types.ts';
 import type { Existing } from './adopt.ts';
 import type { RunContext } from './context.ts';
@@ -14,7 +12,6 @@ import { refKey } from './plan.ts';
 
 /** Resolves once every planned host has been started, kept, played or failed. */
 export async function launchHosts(ctx: RunContext, existing: Existing): Promise<void> {
-  const caFiles = new Map<string, Promise<void>>();
   await Promise.all(ctx.plan.hosts.map(async (host) => {
     const record = ctx.tracker.host(host.spec.hostname)!;
     if (record.adopted || record.outcome) return;
@@ -33,8 +30,7 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
     }
     await ctx.slots(async () => {
       if (ctx.signal.aborted) return;
-      const engine = ctx.engines.engineFor(placementKey(host.spec.container.labels));
-      const spec = await launchSpec(ctx, host, launch, engine, caFiles);
+      const spec = launchSpec(ctx, host, launch);
       const stale = existing.stale.get(host.spec.hostname);
       if (stale) await ctx.engines.remove(stale.id);
       record.launchedAt = await ctx.gate.pass();
@@ -58,22 +54,12 @@ function started(ctx: RunContext, record: HostRecord, id: string, engine: string
   if (record.state === 'launching') ctx.tracker.change(record, 'state', 'started');
 }
 
-async function launchSpec(ctx: RunContext, host: FakeHostDoc, launch: AgentLaunch, engine: ContainerEngine, caFiles: Map<string, Promise<void>>): Promise<LaunchSpec> {
-  const container = host.spec.container;
-  const mounts = [...container.mounts];
-  if (launch.caCert) {
-    // Next to the host's folder, in the owner's folder the container mounts already.
-    const source = join(dirname(dirname(host.spec.rebootMarkerPath)), 'service-ca-cert.crt');
-    const key = `${engine.name}:${source}`;
-    if (!caFiles.has(key)) caFiles.set(key, engine.writeFiles({ image: container.image, dirs: [], files: [{ path: source, content: launch.caCert.content }] }));
-    await caFiles.get(key);
-    mounts.push({ source, target: launch.caCert.path, readOnly: true });
-  }
+function launchSpec(ctx: RunContext, host: FakeHostDoc, launch: AgentLaunch): LaunchSpec {
   return {
-    ...container,
+    ...host.spec.container,
     command: launch.command,
     runtimeEnv: launch.env,
-    mounts,
     restartLimit: ctx.config.runtime.restartLimit,
+    runtimeFiles: launch.caCert ? [launch.caCert] : [],
   };
 }

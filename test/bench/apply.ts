@@ -30,7 +30,8 @@ const noEngine: ContainerEngine = {
   name: 'none', ping: async () => {}, list: async () => [], inspect: async () => null,
   start: async () => { throw new Error('not here'); }, remove: async () => {}, logs: async () => '',
   watch: () => () => {}, writeFiles: async () => {}, readFile: async () => null, exec: async () => ({ exitCode: 0, output: '' }),
-} as ContainerEngine;
+  capacity: async () => null, hasImage: async () => null,
+};
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 

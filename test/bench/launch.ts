@@ -26,6 +26,7 @@ function specs(n: number, way: string, image: string, labels: Record<string, str
     name: `bench-launch-${labels['assisted-swarm.io/test-id']}-${way}-${i}`,
     image,
     command: ['sleep', '3600'],
+    runtimeFiles: [],
     env: {
       DRY_ENABLE: 'true', DRY_HOST_ID: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, DRY_FORCED_MAC_ADDRESS: '02:00:00:00:00:01',
       DRY_FORCED_HOST_IPV4: `10.0.${i >> 8}.${i & 255}/16`, DRY_FORCED_HOSTNAME: `host-${i}`, DRY_FAKE_REBOOT_MARKER_PATH: `${dir}/host-${i}/reboot-marker`,

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   apply: () => import('./apply.ts'),
   launch: () => import('./launch.ts'),
   swarm: () => import('./swarm.ts'),
+  density: () => import('./density.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

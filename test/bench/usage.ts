@@ -67,19 +67,25 @@ function bootedAt(): number {
   return (bootTime ??= Number(/^btime (\d+)$/m.exec(read('/proc/stat') ?? '')?.[1] ?? 0) * 1000);
 }
 
-/** Each process whose command name is `comm`, by pid: CPU so far, PSS now, start time. */
+/** One process: CPU so far, PSS now, start time; null when it is gone. */
+export function processMember(pid: string | number): MemberUsage | null {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, // utime, stime
+    memoryBytes: pss(pid),
+    startedAt: bootedAt() + (Number(fields[19]) / CLK_TCK) * 1000, // starttime
+  };
+}
+
+/** Each process whose command name is `comm`, by pid. */
 export function processUsage(comm: string): Members {
   const out: Members = new Map();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     if (read(`/proc/${pid}/comm`)?.trim() !== comm) continue;
-    const stat = read(`/proc/${pid}/stat`);
-    if (!stat) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(pid, {
-      cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, // utime, stime
-      memoryBytes: pss(pid),
-      startedAt: bootedAt() + (Number(fields[19]) / CLK_TCK) * 1000, // starttime
-    });
+    const member = processMember(pid);
+    if (member) out.set(pid, member);
   }
   return out;
 }

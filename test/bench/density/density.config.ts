@@ -1,0 +1,23 @@
+// The swarm of `npm run bench -- density`: a late-binding pool of BENCH_HOSTS fake hosts that
+// grows step by step, and a wave of BENCH_WAVE single-node clusters installing on top of it,
+// against the e2e hub's real service (auth none). The benchmark sets the variables.
+import { defineSwarm } from '../../../lib/config/types.ts';
+
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const wave = Number(env('BENCH_WAVE', '0'));
+
+export default defineSwarm({
+  name: 'density',
+  hub: { serviceUrl: env('BENCH_SERVICE_URL', 'http://127.0.0.1:8090'), serviceNamespace: 'assisted-installer', auth: 'none' },
+  pullSecret: { env: 'BENCH_PULL_SECRET' },
+  runtime: {
+    stateDir: env('BENCH_STATE_DIR', '/tmp/assisted-swarm-bench/state'),
+    reportsDir: env('BENCH_REPORTS_DIR', '/tmp/assisted-swarm-bench/reports'),
+    timeoutMinutes: Number(env('BENCH_TIMEOUT_MINUTES', '60')),
+    soakMinutes: Number(env('BENCH_SOAK_MINUTES', '0')),
+    launchRate: Number(env('BENCH_LAUNCH_RATE', '10')),
+    progressSeconds: 30,
+  },
+  clusters: wave > 0 ? [{ name: 'wave', topology: 'single-node', count: wave }] : [],
+  pools: [{ name: 'pool', hosts: Number(env('BENCH_HOSTS', '100')) }],
+});
