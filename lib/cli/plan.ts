@@ -26,6 +26,7 @@ export function sessionOptions(argv: Record<string, unknown>): SessionOptions {
     context: argv.context as string | undefined,
     hubRetrySeconds: argv['hub-retry-seconds'] as number,
     maxInFlight: argv['max-in-flight'] as number,
+    dist: argv.dist as string | undefined,
   };
 }
 

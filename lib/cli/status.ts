@@ -7,7 +7,7 @@ import type { CommandModule } from 'yargs';
 import { loadConfigFile } from '../config/load.ts';
 import { readLaunchPlans } from '../dist/read.ts';
 import type { LaunchPlans } from '../dist/types.ts';
-import { openEngines } from '../engine/pool.ts';
+import { openTarget } from '../engine/target.ts';
 import { loadKubeConfig } from '../hub/kubeconfig.ts';
 import { countStates, formatTally } from '../report/counts.ts';
 import { countsLine, renderCounts } from '../report/progress.ts';
@@ -28,8 +28,9 @@ export const statusCommand: CommandModule = {
     .option('interval', { type: 'number', default: 2, describe: 'seconds between looks with --watch' }),
   handler: (argv) => exitWith(async () => {
     const config = await loadConfigFile(String(argv.config));
-    const { kubeConfig } = loadKubeConfig({ kubeconfig: argv.kubeconfig as string | undefined, context: argv.context as string | undefined }, config.hub);
-    const engines = openEngines(config.runtime.engines);
+    const kube = loadKubeConfig({ kubeconfig: argv.kubeconfig as string | undefined, context: argv.context as string | undefined }, config.hub);
+    const { kubeConfig } = kube;
+    const engines = openTarget(config, { hub: kube });
     await engines.ping().catch((err: Error) => { throw new UserError(err.message); });
     const dist = String(argv.dist);
     let plans: LaunchPlans | null = null;

@@ -123,6 +123,33 @@ export const PoolSchema = Obj({
   staticNetworking: Opt(Type.Boolean(), false),
 });
 
+const Toleration = Obj({
+  key: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  operator: Opt(OneOf(['Equal', 'Exists']), 'Equal'),
+  value: Opt(OrNull(Type.String()), null),
+  effect: Opt(OrNull(OneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])), null),
+});
+
+/** Fake hosts and controllers as pods on a Kubernetes cluster (lib/engine/kubernetes.ts). */
+const KubernetesTarget = Obj({
+  /** The cluster's kubeconfig and context; null: the hub's (hub.kubeconfig, $KUBECONFIG, …). */
+  kubeconfig: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  context: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  /** Namespace of the pods (made if missing); null: `<hub.namespacePrefix>hosts`. */
+  namespace: Opt(OrNull(DnsLabel(63)), null),
+  nodeSelector: Opt(Labels, {}),
+  tolerations: Opt(Type.Array(Toleration), []),
+  /** A Secret (type kubernetes.io/dockerconfigjson) in the namespace, to pull images.swarm with. */
+  imagePullSecret: Opt(OrNull(Type.String({ pattern: DNS_SUBDOMAIN, expect: 'a Secret name' })), null),
+  /** What the scheduler reserves per pod; the limits are runtime.memoryMiB and runtime.cpus. */
+  requests: Opt(Obj({
+    memoryMiB: Opt(Type.Integer({ minimum: 1 }), 32),
+    cpus: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), 0.005),
+  }), {}),
+  /** Nodes on this machine, with no registry: `npm run images` imports the swarm image into this containerd (its socket path). */
+  containerdSocket: Opt(OrNull(Type.String({ pattern: '^/', expect: 'an absolute path to a containerd socket' })), null),
+});
+
 export const SwarmConfigSchema = Obj({
   /** The swarm's name: labels every object and container it makes. */
   name: DnsLabel(30),
@@ -206,6 +233,8 @@ export const SwarmConfigSchema = Obj({
     /** Container engines as DOCKER_HOST values; clusters are spread across them (a cluster's
      *  hosts share files, so they share an engine). Empty: $DOCKER_HOST, else the local socket. */
     engines: Opt(Type.Array(Type.String({ pattern: '^(unix:///|tcp://|ssh://)\\S+$', expect: 'a DOCKER_HOST such as unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host' })), []),
+    /** Run fake hosts and controllers as pods on this Kubernetes cluster instead of Docker engines. */
+    kubernetes: Opt(OrNull(KubernetesTarget), null),
     /** Fake hosts started per second at most, so that a thousand agents do not register in the same second. */
     launchRate: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1000 }), 10),
     /** Container starts in flight at most. */

@@ -50,6 +50,10 @@ export function semanticProblems(config: SwarmConfig): ConfigProblem[] {
     }
   });
 
+  if (config.runtime.kubernetes && config.runtime.engines.length) {
+    add('runtime.kubernetes', 'fake hosts run either on Docker engines (runtime.engines) or on Kubernetes (runtime.kubernetes): choose one');
+  }
+
   problems.push(...planAddresses(config).problems);
   return problems;
 }

@@ -1,5 +1,6 @@
-// Synthesis: the swarm's hub objects into dist/hub/ and its launch plans into dist/launch/,
-// one file per cluster and per pool so that a PR shows a change where it happens.
+// Synthesis: the swarm's hub objects into dist/hub/, its launch plans into dist/launch/ and, when
+// its hosts run on Kubernetes, their pods into dist/kubernetes/: one file per cluster and per
+// pool so that a PR shows a change where it happens.
 // Output is written beside dist/ first and swapped in, so a failed synth leaves dist/ as it was.
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -10,9 +11,12 @@ import { SwarmImageSet } from './image-set.ts';
 import { ClusterLaunchPlan, LaunchOrder, PoolLaunchPlan } from './launch-plan.ts';
 import { SwarmPool } from './pool.ts';
 import { ServiceTuning } from './service-tuning.ts';
+import { ClusterWorkloads, PoolWorkloads } from './workloads.ts';
 
 export const HUB_DIR = 'hub';
 export const LAUNCH_DIR = 'launch';
+export const KUBERNETES_DIR = 'kubernetes';
+const DIRS = [HUB_DIR, LAUNCH_DIR, KUBERNETES_DIR] as const;
 
 /**
  * One cdk8s App per output file. Why not one App for everything: cdk8s resolves and
@@ -20,7 +24,7 @@ export const LAUNCH_DIR = 'launch';
  * quadratic in the number of clusters; small Apps keep synth linear and memory flat.
  */
 export interface SynthUnit {
-  dir: typeof HUB_DIR | typeof LAUNCH_DIR;
+  dir: (typeof DIRS)[number];
   /** The file's name without extension (the chart id). */
   id: string;
   build: (chart: Chart) => void;
@@ -40,6 +44,11 @@ export function synthUnits(swarm: Swarm): SynthUnit[] {
   launch('swarm', (c) => new LaunchOrder(c, 'order', swarm));
   for (const cluster of swarm.clusters) launch(`cluster-${cluster.name}`, (c) => new ClusterLaunchPlan(c, 'plan', swarm, cluster));
   for (const pool of swarm.pools) launch(`pool-${pool.name}`, (c) => new PoolLaunchPlan(c, 'plan', swarm, pool));
+  if (swarm.config.runtime.kubernetes) {
+    const pods = (id: string, build: SynthUnit['build']) => units.push({ dir: KUBERNETES_DIR, id, build });
+    for (const cluster of swarm.clusters) pods(`cluster-${cluster.name}`, (c) => new ClusterWorkloads(c, 'pods', swarm, cluster));
+    for (const pool of swarm.pools) pods(`pool-${pool.name}`, (c) => new PoolWorkloads(c, 'pods', swarm, pool));
+  }
   return units;
 }
 
@@ -50,7 +59,7 @@ export function buildUnit(unit: SynthUnit, outdir: string): App {
   return app;
 }
 
-/** Writes dist/hub and dist/launch for `swarm`, replacing what was there. */
+/** Writes dist/hub, dist/launch (and dist/kubernetes) for `swarm`, replacing what was there. */
 export function synthToDir(swarm: Swarm, dist: string, prepare?: (app: App, unit: SynthUnit) => void): void {
   const staging = `${dist}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -61,10 +70,10 @@ export function synthToDir(swarm: Swarm, dist: string, prepare?: (app: App, unit
       app.synth();
     }
     mkdirSync(dist, { recursive: true });
-    for (const dir of [HUB_DIR, LAUNCH_DIR]) {
+    for (const dir of DIRS) {
       const target = join(dist, dir);
       if (existsSync(target)) rmSync(target, { recursive: true });
-      renameSync(join(staging, dir), target);
+      if (existsSync(join(staging, dir))) renameSync(join(staging, dir), target);
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });

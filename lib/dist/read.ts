@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../config/errors.ts';
-import { HUB_DIR, LAUNCH_DIR } from '../constructs/synth.ts';
+import { HUB_DIR, KUBERNETES_DIR, LAUNCH_DIR } from '../constructs/synth.ts';
+import { CONTAINER_ANNOTATION } from '../swarm/kubernetes.ts';
 import type { ClusterHostsFileDoc, DryRunControllerDoc, FakeHostDoc, KubeObject, LaunchOrderDoc, LaunchPlans } from './types.ts';
 
 function readYamlDir(dir: string): KubeObject[] {
@@ -20,6 +21,16 @@ function readYamlDir(dir: string): KubeObject[] {
 /** Every hub object of dist/hub, in file order. */
 export function readHubObjects(dist: string): KubeObject[] {
   return readYamlDir(join(dist, HUB_DIR));
+}
+
+/**
+ * The pods of dist/kubernetes (a swarm whose hosts run on Kubernetes), by the launch-plan
+ * container each runs (its annotation); empty when there are none.
+ */
+export function readWorkloads(dist: string): Map<string, KubeObject> {
+  const dir = join(dist, KUBERNETES_DIR);
+  if (!existsSync(dir)) return new Map();
+  return new Map(readYamlDir(dir).filter((o) => o.kind === 'Pod').map((o) => [o.metadata.annotations?.[CONTAINER_ANNOTATION] ?? o.metadata.name, o]));
 }
 
 /** The launch plans of dist/launch. */

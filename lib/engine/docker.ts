@@ -162,6 +162,11 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  /** Nothing outlives its containers here: helper containers are removed as soon as they are used. */
+  async sweep(): Promise<string[]> {
+    return [];
+  }
+
   async writeFiles(request: FilesRequest): Promise<void> {
     if (this.local) return writeLocally(request);
     try {

@@ -108,6 +108,8 @@ export interface ContainerEngine {
   capacity(): Promise<EngineCapacity | null>;
   /** Whether the engine has image `ref` to start containers from; null when it can't tell (it pulls from a registry). */
   hasImage(ref: string): Promise<boolean | null>;
+  /** Removes what the engine made for containers with these labels besides them (Kubernetes: launch Secrets, file ConfigMaps); says what. */
+  sweep(labels: Record<string, string>): Promise<string[]>;
 }
 
 /** An engine error about one container, worded for a report. */

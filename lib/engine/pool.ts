@@ -102,6 +102,10 @@ export class EnginePool implements ContainerEngine {
     return sum;
   }
 
+  async sweep(labels: Record<string, string>): Promise<string[]> {
+    return (await Promise.all(this.engines.map((e) => e.sweep(labels)))).flat();
+  }
+
   /** True only when every engine has it; null when one can't tell and none lacks it. */
   async hasImage(ref: string): Promise<boolean | null> {
     const each = await Promise.all(this.engines.map((e) => e.hasImage(ref)));

@@ -29,7 +29,7 @@ export const AGENT_BINARY = '/usr/bin/agent';
 
 /** Where the shims go; the image puts it first on PATH, so they stand in for the real tools. */
 export const SHIM_DIR = '/usr/libexec/assisted-swarm';
-export const SHIMS = ['nsenter', 'podman', 'systemctl', 'chronyc', 'dry-installer'] as const;
+export const SHIMS = ['nsenter', 'podman', 'systemctl', 'chronyc', 'dry-installer', 'swarm-launch'] as const;
 /** The images file the podman shim reads (its format is described in shims/podman). */
 export const IMAGES_FILE = '/etc/assisted-swarm/images';
 /** Where upstream's images keep the binaries the swarm image copies (their entrypoints). */

@@ -8,7 +8,7 @@ import { UserError } from '../config/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import type { KubeObject } from '../dist/types.ts';
 import { refKey, type HubClient, type ObjectRef } from '../hub/client.ts';
-import { swarmSelector } from '../swarm/labels.ts';
+import { swarmLabels, swarmSelector } from '../swarm/labels.ts';
 import { desiredObjects } from './desired.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
 import { sendHubPatch } from './hub-patches.ts';
@@ -96,14 +96,17 @@ async function stopContainers(plan: Plan, ctx: ExecuteContext, result: ExecuteRe
   // Stops; and controllers to replace: the runner starts controllers but does not replace them.
   const stops = plan.containers.filter((c): c is ContainerChange & { id: string } =>
     !!c.id && (c.action === 'stop' || (c.action === 'replace' && c.component === 'controller')));
-  if (!stops.length) return;
-  ctx.progress.begin(stops.length, 'stop containers');
-  await settleWave(stops, async (c) => {
-    await ctx.engines.remove(c.id);
-    result.stopped++;
-    ctx.progress.step(`${c.action === 'replace' ? 'removed (to be replaced)' : 'stopped and removed'} container ${c.name}${c.engine ? ` on ${c.engine}` : ''}`);
-  }, ctx.secrets);
-  ctx.progress.end();
+  if (stops.length) {
+    ctx.progress.begin(stops.length, 'stop containers');
+    await settleWave(stops, async (c) => {
+      await ctx.engines.remove(c.id);
+      result.stopped++;
+      ctx.progress.step(`${c.action === 'replace' ? 'removed (to be replaced)' : 'stopped and removed'} container ${c.name}${c.engine ? ` on ${c.engine}` : ''}`);
+    }, ctx.secrets);
+    ctx.progress.end();
+  }
+  // What the engines made besides the containers (a Kubernetes target's launch Secrets) goes with them.
+  if (plan.mode === 'destroy') for (const what of await ctx.engines.sweep(swarmLabels(plan.swarm))) ctx.progress.step(`removed ${what}`);
 }
 
 /** What still stands of `refs`, by listing their kinds with the swarm's selector. */

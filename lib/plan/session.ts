@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { SwarmConfig } from '../config/types.ts';
-import { openEngines, type EnginePool } from '../engine/pool.ts';
+import type { EnginePool } from '../engine/pool.ts';
+import { openTarget } from '../engine/target.ts';
 import { HubClient } from '../hub/client.ts';
 import { loadKubeConfig, type LoadedKubeConfig } from '../hub/kubeconfig.ts';
 import { hubPatches, loadPatches, patchVariables, type HubPatch } from '../patches/load.ts';
@@ -20,6 +21,8 @@ export interface SessionOptions {
   hubRetrySeconds?: number;
   /** Hub requests in flight at most. */
   maxInFlight?: number;
+  /** The synthesized folder (a Kubernetes target starts its pods from dist/kubernetes). */
+  dist?: string;
 }
 
 export interface Session {
@@ -41,11 +44,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     maxInFlight: options.maxInFlight,
     retry: options.hubRetrySeconds !== undefined ? { retryForMs: options.hubRetrySeconds * 1000 } : undefined,
   });
-  const engines = openEngines(config.runtime.engines);
+  const engines = openTarget(config, { dist: options.dist, hub: kube });
   await Promise.all([
     hub.ping(),
     engines.ping().catch((err: Error) => {
-      throw new UserError(`${err.message} (config runtime.engines, or $DOCKER_HOST): plan, apply and destroy look at the swarm's containers there`);
+      const where = config.runtime.kubernetes ? 'config runtime.kubernetes' : 'config runtime.engines, or $DOCKER_HOST';
+      throw new UserError(`${err.message} (${where}): plan, apply and destroy look at the swarm's containers there`);
     }),
   ]);
   return { config, swarm: config.name, hubPatches: patches, kube, hub, engines };

@@ -2,13 +2,19 @@
 // container that dies non-zero and is not restarted any more (the engine's restart cap,
 // runtime.restartLimit) fails its host, or its cluster for a controller. A fake host's
 // container ending with exit 0 is no failure: the dry-run agent ends after its fake reboot.
+// What keeps a container from running (a pod not scheduled, an image not pulled) shows as its
+// container state with the engine's words; one that can't fix itself during a run fails it.
 import type { ContainerEvent } from '../engine/engine.ts';
 import type { Failure } from '../report/types.ts';
 import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import type { RunContext } from './context.ts';
 
-export function dieFailure(exitCode: number | null, restarts: number): Failure {
-  return { reason: `container died (exit ${exitCode})`, stateInfo: null, detail: `exit ${exitCode} after ${restarts} restarts` };
+/** Waits that do not end by themselves: the image can't be had, the container can't be made. */
+const HOPELESS_WAITS = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError']);
+
+export function dieFailure(exitCode: number | null, restarts: number, reason?: string): Failure {
+  const why = reason ? `, ${reason}` : '';
+  return { reason: `container died (exit ${exitCode}${why})`, stateInfo: null, detail: `exit ${exitCode}${why} after ${restarts} restarts` };
 }
 
 export function watchContainers(ctx: RunContext): () => void {
@@ -28,6 +34,14 @@ export function watchContainers(ctx: RunContext): () => void {
     const subject = host ?? cluster;
     if (!subject) return;
     const field = host ? 'container' : 'controller';
+    if (e.action === 'waiting') {
+      ctx.tracker.change(subject, field, `waiting: ${e.reason}`, e.message || undefined);
+      if (!HOPELESS_WAITS.has(e.reason ?? '')) return;
+      const failure = { reason: `container cannot start: ${e.reason}`, stateInfo: null, detail: e.message ?? '' };
+      if (host) ctx.tracker.failHost(host, failure);
+      else ctx.tracker.failCluster(cluster!, { ...failure, reason: `controller ${failure.reason}` });
+      return;
+    }
     if (e.action === 'start') {
       const n = (starts.get(e.id) ?? 0) + 1;
       starts.set(e.id, n);
@@ -35,12 +49,12 @@ export function watchContainers(ctx: RunContext): () => void {
       ctx.tracker.change(subject, field, 'running', n > 1 ? 'restarted by the engine' : undefined);
       return;
     }
-    ctx.tracker.change(subject, field, e.exitCode === 0 ? 'exited (0)' : `died (exit ${e.exitCode})`);
+    ctx.tracker.change(subject, field, e.exitCode === 0 ? 'exited (0)' : `died (exit ${e.exitCode}${e.reason ? `, ${e.reason}` : ''})`);
     if (e.exitCode === 0) return;
     // The engine has already decided: `restarting`, or `exited` for good.
     const info = await ctx.engines.inspect(e.id).catch(() => null);
     if (!info || info.state !== 'exited') return;
-    const failure = dieFailure(info.exitCode, info.restartCount ?? 0);
+    const failure = dieFailure(info.exitCode, info.restartCount ?? 0, e.reason ?? info.reason);
     const tail = await ctx.engines.logs(e.id, 5).catch(() => '');
     failure.detail = `${failure.detail}; last output: ${redactAll(tail.trim(), [...ctx.secrets]) || '(none)'}`;
     if (host) ctx.tracker.failHost(host, failure);

@@ -47,7 +47,7 @@ export class SwarmObserver {
     const clusters = this.plans
       ? this.plans.controllers.map((c) => clusterView(this.acis.get(`${c.spec.agentClusterInstall.namespace}/${c.spec.agentClusterInstall.name}`)))
       : [...this.acis.values()].map((a) => clusterView(a));
-    return { counts: { hosts, clusters }, containers: tally(containers.map((c) => c.state)) };
+    return { counts: { hosts, clusters }, containers: tally(containers.map((c) => (c.reason ? `${c.state} (${c.reason})` : c.state))) };
   }
 }
 

@@ -21,7 +21,9 @@ import pLimit from 'p-limit';
 import type { SwarmConfig } from '../config/types.ts';
 import { UserError } from '../config/errors.ts';
 import { EngineError } from '../engine/engine.ts';
-import { openEngines, placementKey, type EnginePool } from '../engine/pool.ts';
+import { placementKey, type EnginePool } from '../engine/pool.ts';
+import { openTarget } from '../engine/target.ts';
+import { describeKubeConfig } from '../hub/kubeconfig.ts';
 import { gitProvenance } from '../plan/provenance.ts';
 import type { Provenance } from '../plan/types.ts';
 import { Progress } from '../report/progress.ts';
@@ -49,7 +51,7 @@ export interface RunOptions {
   dist: string;
   config: SwarmConfig;
   kubeConfig: KubeConfig;
-  /** Default: the engines of config.runtime.engines. */
+  /** Default: where the config runs its hosts (runtime.engines, or runtime.kubernetes). */
   engines?: EnginePool;
   /** Players: by default the bootstrap installer's (players/bootstrap.ts) and rebinding (players/rebind.ts); a list given replaces them. */
   hooks?: Partial<RunHooks>;
@@ -80,7 +82,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const runtime = config.runtime;
   const output = options.output ?? process.stdout;
   const plan = loadRunPlan(options.dist, config.name);
-  const engines = options.engines ?? openEngines(runtime.engines);
+  const engines = options.engines ?? openTarget(config, { dist: options.dist, hub: describeKubeConfig(kubeConfig) });
   await engines.ping().catch((err) => {
     throw err instanceof EngineError ? new UserError(err.message) : err;
   });

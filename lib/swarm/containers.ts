@@ -72,14 +72,18 @@ function resources(swarm: Swarm) {
   };
 }
 
-/** Adds the spec-hash label: a hash of everything else, so a changed spec is seen as changed. */
-function withSpecHash(spec: ContainerSpec): ContainerSpec {
-  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+/**
+ * Adds the spec-hash label: a hash of everything else, and of where it runs on Kubernetes (the
+ * pod's placement and requests), so a changed spec is seen as changed.
+ */
+function withSpecHash(swarm: Swarm, spec: ContainerSpec): ContainerSpec {
+  const kubernetes = swarm.config.runtime.kubernetes;
+  const hash = createHash('sha256').update(JSON.stringify(spec)).update(kubernetes ? JSON.stringify(kubernetes) : '').digest('hex').slice(0, 16);
   return { ...spec, labels: { ...spec.labels, [LABEL.specHash]: hash } };
 }
 
 export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster | null): ContainerSpec {
-  return withSpecHash({
+  return withSpecHash(swarm, {
     name: `${swarm.name}_${host.hostname}`,
     image: swarmImage(swarm),
     env: {
@@ -112,7 +116,7 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
 
 export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSpec {
   const { hub, release } = swarm.config;
-  return withSpecHash({
+  return withSpecHash(swarm, {
     name: `${swarm.name}_${cluster.name}_controller`,
     image: swarmImage(swarm),
     command: [CONTROLLER_BINARY],

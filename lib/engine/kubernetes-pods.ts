@@ -1,0 +1,80 @@
+// Reading pods as the engine interface sees containers: a pod's one container's state, exit code,
+// restarts and the kubelet's reason (ContainerInfo), and what changed between two looks at a pod
+// (ContainerEvents: a start, a death, a wait for something such as an image or a node).
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { CONTAINER_ANNOTATION } from '../swarm/kubernetes.ts';
+import type { ContainerEvent, ContainerInfo, ContainerState } from './engine.ts';
+
+/** Reasons a container waits that are not trouble: it is being made, or backs off after a death we report. */
+const ORDINARY_WAITS = new Set(['ContainerCreating', 'PodInitializing', 'CrashLoopBackOff']);
+
+/** A pod's id for the engine interface: name and uid (a pod made again under its name is another container). */
+export const podId = (pod: V1Pod) => `${pod.metadata!.name}/${pod.metadata!.uid}`;
+export const podNameOf = (id: string) => id.split('/')[0]!;
+
+const status = (pod: V1Pod): V1ContainerStatus | undefined => pod.status?.containerStatuses?.[0];
+const time = (t: Date | string | undefined) => (t ? new Date(t).getTime() : null);
+const limitOf = (pod: V1Pod) => Number(pod.spec?.containers[0]?.env?.find((e) => e.name === 'SWARM_RESTART_LIMIT')?.value ?? Infinity);
+
+/** Why a pod does not run: not scheduled, an image not pulled, the container not made. */
+export function waitingReason(pod: V1Pod): { reason: string; message: string } | null {
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False') return { reason: scheduled.reason ?? 'Unschedulable', message: scheduled.message ?? '' };
+  const waiting = status(pod)?.state?.waiting;
+  if (waiting?.reason && !ORDINARY_WAITS.has(waiting.reason)) return { reason: waiting.reason, message: waiting.message ?? '' };
+  return null;
+}
+
+export function podInfo(pod: V1Pod, engine: string): ContainerInfo {
+  const s = status(pod);
+  const restarts = s?.restartCount ?? 0;
+  const terminated = s?.state?.terminated ?? (s?.state?.waiting ? s.lastState?.terminated : undefined);
+  let state: ContainerState;
+  if (pod.metadata?.deletionTimestamp) state = 'removing';
+  else if (s?.state?.running) state = 'running';
+  else if (terminated) {
+    // Ended for good: exit 0 (never restarted), or a crash once the restart cap is spent.
+    state = terminated.exitCode === 0 || pod.status?.phase === 'Failed' || restarts >= limitOf(pod) ? 'exited' : 'restarting';
+  } else state = 'created';
+  const why = waitingReason(pod);
+  return {
+    id: podId(pod),
+    name: pod.metadata?.annotations?.[CONTAINER_ANNOTATION] ?? pod.metadata!.name!,
+    engine,
+    image: pod.spec?.containers[0]?.image ?? '',
+    labels: pod.metadata?.labels ?? {},
+    state,
+    exitCode: state === 'running' || !terminated ? null : terminated.exitCode,
+    restartCount: restarts,
+    startedAt: time(s?.state?.running?.startedAt),
+    ...(why ? { reason: why.reason } : terminated?.reason && terminated.reason !== 'Completed' && terminated.reason !== 'Error' ? { reason: terminated.reason } : {}),
+  };
+}
+
+/** What happened to a pod's container since `before` (null: first seen). */
+export function podEvents(before: V1Pod | null, after: V1Pod, engine: string): ContainerEvent[] {
+  const base = {
+    id: podId(after), name: after.metadata?.annotations?.[CONTAINER_ANNOTATION] ?? after.metadata!.name!, engine, labels: after.metadata?.labels ?? {},
+  };
+  const was = before && podId(before) === podId(after) ? status(before) : undefined;
+  const now = status(after);
+  const events: ContainerEvent[] = [];
+  // Deaths: a terminated state (or last state, after a restart) with an end not seen before.
+  for (const t of [now?.lastState?.terminated, now?.state?.terminated]) {
+    if (!t?.finishedAt) continue;
+    const seen = [was?.lastState?.terminated, was?.state?.terminated].some((x) => time(x?.finishedAt) === time(t.finishedAt));
+    if (seen) continue;
+    events.push({ ...base, action: 'die', exitCode: t.exitCode, time: time(t.finishedAt)!, ...(t.reason && t.reason !== 'Error' && t.reason !== 'Completed' ? { reason: t.reason, message: t.message ?? '' } : {}) });
+  }
+  events.sort((a, b) => a.time - b.time);
+  const running = now?.state?.running?.startedAt;
+  if (running && time(running) !== time(was?.state?.running?.startedAt)) {
+    events.push({ ...base, action: 'start', exitCode: null, time: time(running)! });
+  }
+  const why = waitingReason(after);
+  const whyBefore = before ? waitingReason(before) : null;
+  if (why && (why.reason !== whyBefore?.reason || why.message !== whyBefore?.message)) {
+    events.push({ ...base, action: 'waiting', exitCode: null, time: Date.now(), reason: why.reason, message: why.message });
+  }
+  return events;
+}
