@@ -1,5 +1,6 @@
-// `npm test`: brings the test hub up (a real kube-apiserver with etcd and the CRDs, and a
-// Docker engine; test/hub/up.sh, idempotent), then runs every test file as a process of its
+// `npm test`: brings the test hub up with its node (a real kube-apiserver with etcd and the CRDs,
+// a Docker engine, and a kubelet with a containerd of its own and a kube-scheduler, so pods really
+// run; test/hub/up.sh --with-node, idempotent), then runs every test file as a process of its
 // own, so that one crashing file can't hide the others' results. Ends with `N passed, N failed`.
 // Usage: npm test [-- <path filter>...]
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 if (filters.some((a) => a === '--help' || a === '-h')) {
-  console.log('usage: npm test [-- <path filter>...]\n  runs every test/**/*.test.ts (or those whose path contains a filter), each in a process of its own,\n  against the test hub it brings up first (test/hub/up.sh); ends with "N passed, N failed"');
+  console.log('usage: npm test [-- <path filter>...]\n  runs every test/**/*.test.ts (or those whose path contains a filter), each in a process of its own,\n  against the test hub it brings up first with its node (test/hub/up.sh --with-node); ends with "N passed, N failed"');
   process.exit(0);
 }
 
@@ -43,7 +44,7 @@ function runFile(file: string): Promise<FileResult> {
 }
 
 const files = testFiles(join(root, 'test')).filter((f) => !filters.length || filters.some((p) => f.includes(p)));
-const hub = spawnSync('bash', [join(root, 'test/hub/up.sh')], { cwd: root, stdio: 'inherit' });
+const hub = spawnSync('bash', [join(root, 'test/hub/up.sh'), '--with-node'], { cwd: root, stdio: 'inherit' });
 if (hub.status !== 0) console.error('test hub did not come up: the tests that need it will fail');
 
 const results: FileResult[] = [];

@@ -114,10 +114,18 @@ apiserver_ok() {
     curl -fsS --max-time 2 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
       "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1
 }
+# hub_curl PATH CURL-ARGS...: the API server's PATH (no leading slash) as the hub's admin. A user
+# agent other than curl's, or the server pretty-prints JSON and greps on it miss.
+hub_curl() {
+  local path=$1; shift
+  curl -fsS --max-time 10 -A assisted-swarm-hub --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "$@" "https://127.0.0.1:$APISERVER_PORT/$path"
+}
 # Its serving certificate is self-signed (made at start), hence -k; /healthz needs no client cert.
 kcm_ok() { curl -fsSk --max-time 2 "https://127.0.0.1:$KCM_PORT/healthz" >/dev/null 2>&1; }
 
-# The env file for tests and shells; it names the service's URL only while the service runs.
+# The env file for tests and shells; it names the service's URL only while the service runs, and
+# the node (its name, its containerd's socket) only while the node runs.
 write_env() {
   cat >"$HUB_DIR/env" <<EOF
 # Written by test/hub/up.sh and service.sh: KEY=value lines, no quoting (source with: set -a; . $HUB_DIR/env; set +a)
@@ -127,6 +135,10 @@ ASSISTED_SWARM_HUB_DIR=$HUB_DIR
 ASSISTED_SWARM_HUB_SERVER=https://127.0.0.1:$APISERVER_PORT
 EOF
   if service_running; then echo "ASSISTED_SWARM_HUB_SERVICE_URL=$SERVICE_URL" >>"$HUB_DIR/env"; fi
+  if node_started; then
+    printf '%s\n' "ASSISTED_SWARM_HUB_NODE=$NODE_NAME" "ASSISTED_SWARM_HUB_CONTAINERD_SOCKET=$CONTAINERD_SOCK" >>"$HUB_DIR/env"
+  fi
 }
 
 source "$HUB_LIB_DIR/service/lib.sh"
+source "$HUB_LIB_DIR/node/lib.sh"

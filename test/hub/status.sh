@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Says what of the test hub is running. Exit status 0 only if everything answers; PostgreSQL and
-# assisted-service (up.sh --with-service) count only if they were started.
+# Says what of the test hub is running. Exit status 0 only if everything answers; the node
+# (up.sh --with-node), PostgreSQL and assisted-service (up.sh --with-service) count only if they
+# were started.
 # Usage: status.sh [--help]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +21,16 @@ line dockerd docker_ok "unix://$DOCKER_SOCK"
 line etcd etcd_ok "http://127.0.0.1:$ETCD_PORT"
 line kube-apiserver apiserver_ok "https://127.0.0.1:$APISERVER_PORT"
 line kube-controller-manager kcm_ok "https://127.0.0.1:$KCM_PORT/healthz"
+if node_started; then
+  line kube-scheduler scheduler_ok "https://127.0.0.1:$SCHEDULER_PORT/healthz"
+  line containerd containerd_ok "unix://$CONTAINERD_SOCK"
+  line kubelet kubelet_ok "https://127.0.0.1:$KUBELET_PORT (healthz http://127.0.0.1:$KUBELET_HEALTHZ_PORT)"
+  ready=$(node_ready_status)
+  [[ $ready == True ]] || rc=1
+  printf '%-24s %-14s %-24s %s\n' "node $NODE_NAME" "Ready: ${ready:-no node}" "" "pods' logs: $POD_LOGS_DIR"
+else
+  echo "node                     not running (npm run hub:up -- --with-node)"
+fi
 if pid_of postgres >/dev/null || postgres_ok; then
   line postgres postgres_ok "127.0.0.1:$PG_PORT, database $PG_DB, user $PG_USER"
 else
@@ -34,7 +45,7 @@ if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
 else
   echo "assisted-service         not running (npm run hub:up -- --with-service)"
 fi
-for bin in "$APISERVER_BIN" "$KCM_BIN"; do
+for bin in "$APISERVER_BIN" "$KCM_BIN" "$SCHEDULER_BIN" "$KUBELET_BIN"; do
   [[ -x $bin ]] && echo "binary: $bin" || echo "binary: not built yet ($bin)"
 done
 if apiserver_ok; then

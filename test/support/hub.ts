@@ -1,6 +1,7 @@
 // Test access to the hub of test/hub/up.sh: a real kube-apiserver serving the assisted
 // installer CRDs, a kube-controller-manager (namespace deletion, garbage collection), and a
-// real Docker engine. Every test file runs in its own process and calls
+// real Docker engine; with hubWithNode() also a node where pods really run (a kubelet with a
+// containerd of its own, and a kube-scheduler). Every test file runs in its own process and calls
 // hub(); up.sh is idempotent and cheap when the hub is already up, so "once per test run" is
 // simply "once per process".
 import { execFile } from 'node:child_process';
@@ -23,6 +24,16 @@ export interface Hub {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
   docker: Docker;
+  /** The hub's node, if it runs (up.sh --with-node; `npm test` starts it). */
+  node?: HubNode;
+}
+
+/** The node of the hub (up.sh --with-node): a kubelet on this machine, with a containerd of its own. */
+export interface HubNode {
+  /** The Node's name (ASSISTED_SWARM_HUB_NODE): its address, 127.0.0.1. */
+  name: string;
+  /** The node's containerd (ASSISTED_SWARM_HUB_CONTAINERD_SOCKET): load images here, see loadIntoNode(). */
+  containerdSocket: string;
 }
 
 /** Settings for a hub other than the shared one, e.g. { ASSISTED_SWARM_HUB_DIR, ..._PORT }. */
@@ -61,13 +72,25 @@ export async function connect(env: HubEnv = {}, args: string[] = []): Promise<Hu
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(vars.KUBECONFIG);
   const docker = new Docker({ socketPath: vars.DOCKER_HOST.replace(/^unix:\/\//, '') });
-  return { dir: vars.ASSISTED_SWARM_HUB_DIR, kubeconfigPath: vars.KUBECONFIG, kubeConfig, docker };
+  const node = vars.ASSISTED_SWARM_HUB_NODE
+    ? { name: vars.ASSISTED_SWARM_HUB_NODE, containerdSocket: vars.ASSISTED_SWARM_HUB_CONTAINERD_SOCKET }
+    : undefined;
+  return { dir: vars.ASSISTED_SWARM_HUB_DIR, kubeconfigPath: vars.KUBECONFIG, kubeConfig, docker, node };
 }
 
 let shared: Promise<Hub> | undefined;
 /** The shared test hub (default settings), brought up on first use in this process. */
 export function hub(): Promise<Hub> {
   return (shared ??= connect());
+}
+
+let sharedWithNode: Promise<Hub & { node: HubNode }> | undefined;
+/** The shared test hub with its node (up.sh --with-node), brought up on first use in this process. */
+export function hubWithNode(): Promise<Hub & { node: HubNode }> {
+  return (sharedWithNode ??= connect({}, ['--with-node']).then((h) => {
+    if (!h.node) throw new Error(`up.sh --with-node wrote no ASSISTED_SWARM_HUB_NODE into ${h.dir}/env`);
+    return { ...h, node: h.node };
+  }));
 }
 
 const suffix = () => randomBytes(4).toString('hex');

@@ -10,6 +10,31 @@ export const TINY_IMAGE = 'assisted-swarm-test/tiny:1';
 /** Debian's busybox-static puts it here; test/hub/up.sh installs that package. */
 const BUSYBOX = '/bin/busybox';
 
+/**
+ * Loads a Docker image into the containerd of the hub's node, where the kubelet finds it (no
+ * registry is reachable): `docker save IMAGE | ctr --address SOCKET -n k8s.io images import -`.
+ * The image keeps its name, normalized as the kubelet looks it up (assisted-swarm-test/tiny:1 is
+ * docker.io/assisted-swarm-test/tiny:1); importing it again costs a copy of its archive.
+ */
+export async function loadIntoNode(docker: Docker, image: string, containerdSocket: string): Promise<void> {
+  const archive = await docker.getImage(image).get();
+  const ctr = spawn('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'images', 'import', '-'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  ctr.stderr.on('data', (d) => (stderr += d));
+  archive.on('error', (e: Error) => {
+    stderr += `docker save ${image}: ${e.message}`;
+    ctr.kill();
+  });
+  archive.pipe(ctr.stdin);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    ctr.on('error', reject);
+    ctr.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`importing ${image} into the node's containerd (${containerdSocket}) failed: ${stderr.trim()}`);
+}
+
 /** Returns TINY_IMAGE, importing it into the engine first if it is not there. */
 export async function ensureTinyImage(docker: Docker = new Docker()): Promise<string> {
   try {
