@@ -136,10 +136,11 @@ export class ClusterWorkloads extends Construct {
   constructor(scope: Construct, id: string, swarm: Swarm, cluster: Cluster) {
     super(scope, id);
     if (cluster.infraEnv) for (const host of cluster.hosts) hostPod(this, swarm, host, cluster);
+    const controller = controllerContainer(swarm, cluster);
     new SwarmPod(this, 'controller', {
-      container: controllerContainer(swarm, cluster),
+      container: controller,
       config: swarm.config,
-      launchSecret: launchSecretName({ controllerOf: cluster.name }),
+      launchSecret: launchSecretName({ controller: controller.name }),
       colocate: clusterPeers(cluster.name),
     });
   }

@@ -182,10 +182,12 @@ function playerContext(ctx: RunContext): PlayerContext {
       const host = hostDoc(hostname);
       const dir = dirname(host.spec.rebootMarkerPath);
       const engine = ctx.engines.engineFor(placementKey(host.spec.container.labels));
+      // Through the host's own container where the engine can't reach the folder directly (a pod's hostPath).
+      const container = () => ctx.tracker.host(hostname)?.containerId ?? null;
       return {
         dir,
-        read: (name) => engine.readFile(join(dir, name), ctx.tracker.host(hostname)?.containerId ?? null),
-        write: (files) => engine.writeFiles({ image: ctx.plan.image, dirs: [], files: files.map((f) => ({ path: join(dir, f.name), content: f.content })) }),
+        read: (name) => engine.readFile(join(dir, name), container()),
+        write: (files) => engine.writeFiles({ image: ctx.plan.image, dirs: [], container: container(), files: files.map((f) => ({ path: join(dir, f.name), content: f.content })) }),
       };
     },
     hosts: ctx.plan.hosts,

@@ -33,9 +33,12 @@ export function podName(containerName: string): string {
   return name.length <= 63 ? name : `${name.slice(0, 52)}-${hash(containerName)}`;
 }
 
-/** The launch Secret of an InfraEnv's hosts (they share the agent's command line and token), or of a cluster's controller. */
-export function launchSecretName(owner: { infraEnv: { namespace: string; name: string } } | { controllerOf: string }): string {
-  const key = 'infraEnv' in owner ? `${owner.infraEnv.namespace}-${owner.infraEnv.name}` : `${owner.controllerOf}-controller`;
+/**
+ * The launch Secret of an InfraEnv's hosts (they share the agent's command line and token), or of
+ * a cluster's controller (by its container's name, which holds the swarm's: swarms may share a namespace).
+ */
+export function launchSecretName(owner: { infraEnv: { namespace: string; name: string } } | { controller: string }): string {
+  const key = 'infraEnv' in owner ? `${owner.infraEnv.namespace}-${owner.infraEnv.name}` : podName(owner.controller);
   const name = `launch-${key}`;
   return name.length <= 253 ? name : `launch-${hash(key, 16)}`;
 }

@@ -2,7 +2,8 @@
 // stand-in `agent` (at /usr/local/bin/agent, where the ignition's ExecStart runs it),
 // `installer` (the installer image's entrypoint) and `assisted-installer-controller` (where the
 // launch plan's controller command runs it), with the swarm's real podman shim and its images
-// file, as in the swarm image (lib/images/layer.ts). Tagged by a hash of its files, so a
+// file, and the pods' launcher (swarm-launch, for the Kubernetes engine), as in the swarm image
+// (lib/images/layer.ts). Tagged by a hash of its files, so a
 // changed script or shim makes a new image.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ export async function ensureStandInImage(docker: Docker): Promise<string> {
     installer: read('installer'),
     controller: read('assisted-installer-controller'),
     podman: readFileSync(new URL('../../lib/images/shims/podman', import.meta.url), 'utf8'),
+    launcher: readFileSync(new URL('../../lib/images/shims/swarm-launch', import.meta.url), 'utf8'),
     images: imagesFile({ agent: AGENT_IMAGE, installer: INSTALLER_IMAGE, controller: CONTROLLER_IMAGE }),
   };
   const hash = createHash('sha256').update(base);
@@ -42,6 +44,7 @@ export async function ensureStandInImage(docker: Docker): Promise<string> {
     `COPY installer ${INSTALLER_BINARY}`,
     `COPY controller ${CONTROLLER_BINARY}`,
     `COPY podman ${SHIM_DIR}/podman`,
+    `COPY swarm-launch ${SHIM_DIR}/swarm-launch`,
     `COPY images ${IMAGES_FILE}`,
     'LABEL assisted-swarm.io/test=true',
   ];
@@ -51,6 +54,7 @@ export async function ensureStandInImage(docker: Docker): Promise<string> {
     { path: 'installer', content: files.installer, mode: 0o755 },
     { path: 'controller', content: files.controller, mode: 0o755 },
     { path: 'podman', content: files.podman, mode: 0o755 },
+    { path: 'swarm-launch', content: files.launcher, mode: 0o755 },
     { path: 'images', content: files.images },
   ]);
   const stream = await docker.buildImage(context, { t: tag, rm: true });

@@ -2,6 +2,8 @@
 // on loopback, a config pointing at it (unique name, state and report folders under a temp
 // dir, the stand-in agent image), dist/ synthesized, and the hub objects applied with
 // server-side apply (what `apply` does before it calls the runner). cleanup() takes it all away.
+// With `kubernetes`, the fake hosts run as pods on the hub's node (runtime.kubernetes: the node's
+// containerd, a namespace of the swarm's own), the stand-in image loaded into that containerd.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,8 @@ import { synthToDir } from '../../lib/constructs/synth.ts';
 import { readHubObjects } from '../../lib/dist/read.ts';
 import { expandSwarm } from '../../lib/swarm/expand.ts';
 import { swarmLabels } from '../../lib/swarm/labels.ts';
-import { hub, removeTestContainers, uniqueNamespace } from '../support/hub.ts';
+import { hub, hubWithNode, removeTestContainers, uniqueNamespace, type Hub } from '../support/hub.ts';
+import { loadIntoNode } from '../support/images.ts';
 import { ensureStandInImage } from './image.ts';
 import { ServiceStandIn, type StandInOptions } from './service.ts';
 
@@ -37,14 +40,21 @@ export interface TestSwarmOptions {
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
+  /** Run the hosts as pods on the hub's node; fields here go into runtime.kubernetes. */
+  kubernetes?: true | Partial<NonNullable<NonNullable<SwarmConfigInput['runtime']>['kubernetes']>>;
 }
 
 export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
-  const { kubeConfig, kubeconfigPath, docker } = await hub();
+  const h: Hub = o.kubernetes ? await hubWithNode() : await hub();
+  const { kubeConfig, kubeconfigPath, docker } = h;
   const name = `${o.prefix}-${randomBytes(3).toString('hex')}`;
   const auth = o.auth ?? 'none';
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   const image = await ensureStandInImage(docker);
+  if (o.kubernetes) await loadIntoNode(docker, image, h.node!.containerdSocket);
+  const kubernetes = o.kubernetes
+    ? { namespace: `${name}-pods`, containerdSocket: h.node!.containerdSocket, ...(o.kubernetes === true ? {} : o.kubernetes) }
+    : null;
   const serviceNs = await uniqueNamespace('svc', kubeConfig);
   const standIn = await new ServiceStandIn({ kubeConfig, auth, labelSelector: `assisted-swarm.io/swarm=${name}`, ...o.standIn }).start();
   const config = validateConfig({
@@ -53,12 +63,13 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
     images: { swarm: image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
-    runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, ...o.runtime },
+    runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, kubernetes, ...o.runtime },
   });
   const dist = join(dir, 'dist');
   synthToDir(expandSwarm(config), dist);
   await applyHubObjects(kubeConfig, dist);
   const namespaces = readHubObjects(dist).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+  if (kubernetes) namespaces.push(kubernetes.namespace);
   return {
     name, config, dist, dir, kubeConfig, kubeconfigPath, docker, standIn,
     cleanup: async () => {
