@@ -15,6 +15,7 @@ import type { SwarmConfig, SwarmConfigInput } from '../../lib/config/types.ts';
 import { synthToDir } from '../../lib/constructs/synth.ts';
 import { readHubObjects } from '../../lib/dist/read.ts';
 import { expandSwarm } from '../../lib/swarm/expand.ts';
+import { podNamespace } from '../../lib/swarm/kubernetes.ts';
 import { swarmLabels } from '../../lib/swarm/labels.ts';
 import { hub, hubWithNode, removeTestContainers, uniqueNamespace, type Hub } from '../support/hub.ts';
 import { loadIntoNode } from '../support/images.ts';
@@ -69,7 +70,7 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
   synthToDir(expandSwarm(config), dist);
   await applyHubObjects(kubeConfig, dist);
   const namespaces = readHubObjects(dist).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
-  if (kubernetes) namespaces.push(kubernetes.namespace);
+  if (kubernetes) namespaces.push(podNamespace(config));
   return {
     name, config, dist, dir, kubeConfig, kubeconfigPath, docker, standIn,
     cleanup: async () => {
