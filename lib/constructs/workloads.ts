@@ -66,15 +66,18 @@ export class SwarmPod extends Construct {
     for (const [k, v] of Object.entries(spec.env)) env[k] = kplus.EnvValue.fromValue(ENGINE_FILES.includes(k) ? podFilePath(v) : v);
     env.SWARM_RESTART_LIMIT = kplus.EnvValue.fromValue(String(config.runtime.restartLimit));
     if (spec.diskNodes) env.SWARM_DISK_NODES = kplus.EnvValue.fromValue('1');
+    const cpuLimit = Math.round(spec.nanoCpus / 1e6);
+    const memoryLimit = spec.memoryBytes / 2 ** 20;
     const main = this.pod.addContainer({
       name: 'main',
       image: spec.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: [LAUNCHER],
       envVariables: env,
+      // A request above its limit makes the pod invalid: the limit caps it.
       resources: {
-        cpu: { request: kplus.Cpu.millis(Math.max(1, Math.round(target.requests.cpus * 1000))), limit: kplus.Cpu.millis(Math.round(spec.nanoCpus / 1e6)) },
-        memory: { request: Size.mebibytes(target.requests.memoryMiB), limit: Size.mebibytes(spec.memoryBytes / 2 ** 20) },
+        cpu: { request: kplus.Cpu.millis(Math.min(cpuLimit, Math.max(1, Math.round(target.requests.cpus * 1000)))), limit: kplus.Cpu.millis(cpuLimit) },
+        memory: { request: Size.mebibytes(Math.min(memoryLimit, target.requests.memoryMiB)), limit: Size.mebibytes(memoryLimit) },
       },
       securityContext: { ensureNonRoot: false, privileged: false, allowPrivilegeEscalation: true, readOnlyRootFilesystem: false },
     });

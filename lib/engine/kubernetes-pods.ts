@@ -12,7 +12,17 @@ const ORDINARY_WAITS = new Set(['ContainerCreating', 'PodInitializing', 'CrashLo
 export const podId = (pod: V1Pod) => `${pod.metadata!.name}/${pod.metadata!.uid}`;
 export const podNameOf = (id: string) => id.split('/')[0]!;
 
+/** How the launcher (lib/images/shims/swarm-launch) says it stopped at the restart cap, in its termination message. */
+export const RESTART_CAP_MESSAGE = 'assisted-swarm: restart cap reached';
+
 const status = (pod: V1Pod): V1ContainerStatus | undefined => pod.status?.containerStatuses?.[0];
+/** The launcher ended at the restart cap (exit 0, so that the kubelet restarts it no more): the crash before is the story. */
+const capped = (s: V1ContainerStatus | undefined) => !!s?.state?.terminated?.message?.startsWith(RESTART_CAP_MESSAGE);
+/** The exit code of the crash before the cap, as the launcher's message says it ("…, last exit 3)"). */
+const cappedExit = (s: V1ContainerStatus | undefined) => {
+  const m = /last exit (\d+)/.exec(s?.state?.terminated?.message ?? '');
+  return m ? Number(m[1]) : null;
+};
 const time = (t: Date | string | undefined) => (t ? new Date(t).getTime() : null);
 const limitOf = (pod: V1Pod) => Number(pod.spec?.containers[0]?.env?.find((e) => e.name === 'SWARM_RESTART_LIMIT')?.value ?? Infinity);
 
@@ -27,11 +37,14 @@ export function waitingReason(pod: V1Pod): { reason: string; message: string } |
 
 export function podInfo(pod: V1Pod, engine: string): ContainerInfo {
   const s = status(pod);
-  const restarts = s?.restartCount ?? 0;
+  const cap = capped(s);
+  // The launcher's start over the cap ran nothing: not a restart of the program.
+  const restarts = Math.max(0, (s?.restartCount ?? 0) - (cap ? 1 : 0));
   const terminated = s?.state?.terminated ?? (s?.state?.waiting ? s.lastState?.terminated : undefined);
   let state: ContainerState;
   if (pod.metadata?.deletionTimestamp) state = 'removing';
   else if (s?.state?.running) state = 'running';
+  else if (cap) state = 'exited';
   else if (terminated) {
     // Ended for good: exit 0 (never restarted), or a crash once the restart cap is spent.
     state = terminated.exitCode === 0 || pod.status?.phase === 'Failed' || restarts >= limitOf(pod) ? 'exited' : 'restarting';
@@ -44,7 +57,7 @@ export function podInfo(pod: V1Pod, engine: string): ContainerInfo {
     image: pod.spec?.containers[0]?.image ?? '',
     labels: pod.metadata?.labels ?? {},
     state,
-    exitCode: state === 'running' || !terminated ? null : terminated.exitCode,
+    exitCode: cap ? cappedExit(s) : state === 'running' || !terminated ? null : terminated.exitCode,
     restartCount: restarts,
     startedAt: time(s?.state?.running?.startedAt),
     ...(why ? { reason: why.reason } : terminated?.reason && terminated.reason !== 'Completed' && terminated.reason !== 'Error' ? { reason: terminated.reason } : {}),
@@ -59,18 +72,23 @@ export function podEvents(before: V1Pod | null, after: V1Pod, engine: string): C
   const was = before && podId(before) === podId(after) ? status(before) : undefined;
   const now = status(after);
   const events: ContainerEvent[] = [];
-  // Deaths: a terminated state (or last state, after a restart) with an end not seen before.
-  for (const t of [now?.lastState?.terminated, now?.state?.terminated]) {
+  const startedBefore = [was?.state?.running, was?.lastState?.terminated, was?.state?.terminated].map((x) => time(x?.startedAt));
+  const start = (at: number | null) => {
+    if (at !== null && !startedBefore.includes(at)) events.push({ ...base, action: 'start', exitCode: null, time: at });
+  };
+  // Deaths: a terminated state (or last state, after a restart) with an end not seen before;
+  // not the launcher's end at the restart cap, which ran nothing. A container that dies within
+  // a moment is never seen running: its start is told from its end's record.
+  for (const t of [now?.lastState?.terminated, capped(now) ? undefined : now?.state?.terminated]) {
     if (!t?.finishedAt) continue;
     const seen = [was?.lastState?.terminated, was?.state?.terminated].some((x) => time(x?.finishedAt) === time(t.finishedAt));
     if (seen) continue;
+    start(time(t.startedAt));
     events.push({ ...base, action: 'die', exitCode: t.exitCode, time: time(t.finishedAt)!, ...(t.reason && t.reason !== 'Error' && t.reason !== 'Completed' ? { reason: t.reason, message: t.message ?? '' } : {}) });
   }
-  events.sort((a, b) => a.time - b.time);
-  const running = now?.state?.running?.startedAt;
-  if (running && time(running) !== time(was?.state?.running?.startedAt)) {
-    events.push({ ...base, action: 'start', exitCode: null, time: time(running)! });
-  }
+  start(time(now?.state?.running?.startedAt));
+  // A start before its own death at the same second: starts first.
+  events.sort((a, b) => a.time - b.time || (a.action === 'start' ? -1 : 1));
   const why = waitingReason(after);
   const whyBefore = before ? waitingReason(before) : null;
   if (why && (why.reason !== whyBefore?.reason || why.message !== whyBefore?.message)) {

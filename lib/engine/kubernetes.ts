@@ -17,7 +17,7 @@ import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import {
   EngineError, type ContainerEngine, type ContainerEvent, type ContainerInfo, type EngineCapacity, type FilesRequest, type LaunchSpec,
 } from './engine.ts';
-import { podEvents, podId, podInfo, podNameOf } from './kubernetes-pods.ts';
+import { podEvents, podId, podInfo, podNameOf, RESTART_CAP_MESSAGE } from './kubernetes-pods.ts';
 import { parseQuantity } from './kubernetes-quantity.ts';
 
 export interface KubernetesEngineOptions {
@@ -101,8 +101,9 @@ export class KubernetesEngine implements ContainerEngine {
   async logs(id: string, tail = 100): Promise<string> {
     const pod = await this.pod(id);
     if (!pod) throw new EngineError(this.name, `no pod ${podNameOf(id)}`, 404);
-    // A container waiting to restart has nothing of its own yet: its last run's output is the story.
-    const previous = !pod.status?.containerStatuses?.[0]?.state?.running && !!pod.status?.containerStatuses?.[0]?.lastState?.terminated;
+    // A container waiting to restart (or the launcher's end at the restart cap) has nothing of its own: its last run's output is the story.
+    const s = pod.status?.containerStatuses?.[0];
+    const previous = !!s?.lastState?.terminated && (!!s.state?.waiting || !!s.state?.terminated?.message?.startsWith(RESTART_CAP_MESSAGE));
     try {
       return await this.core.readNamespacedPodLog({ namespace: this.ns, name: pod.metadata!.name!, tailLines: tail, previous });
     } catch (e) {
@@ -130,7 +131,12 @@ export class KubernetesEngine implements ContainerEngine {
       onError(new EngineError(this.name, `watch of pods failed (${(err as Error).message}); watching again`));
       setTimeout(() => { if (!stopped) void informer.start(); }, 2000).unref();
     });
-    void informer.start().catch((err: Error) => onError(this.error(err, 'cannot watch pods')));
+    // What the pods were before the watch is no news (as Docker's event stream tells only what
+    // comes): the informer's first list of them is compared with this one.
+    void list()
+      .then((pods) => { for (const pod of pods.items) seen.set(pod.metadata!.name!, pod); })
+      .then(() => (stopped ? undefined : informer.start()))
+      .catch((err: Error) => onError(this.error(err, 'cannot watch pods')));
     return () => { stopped = true; void informer.stop(); };
   }
 

@@ -41,6 +41,8 @@ export interface TestSwarmOptions {
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
+  /** The fake hosts' image; default: the stand-in agent image. */
+  image?: string;
   /** Run the hosts as pods on the hub's node; fields here go into runtime.kubernetes. */
   kubernetes?: true | Partial<NonNullable<NonNullable<SwarmConfigInput['runtime']>['kubernetes']>>;
 }
@@ -61,7 +63,7 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
   const config = validateConfig({
     name,
     hub: { serviceUrl: standIn.url, serviceNamespace: serviceNs.name, auth, tls: o.standIn?.tls ? { caFile: join(dir, 'ca.crt') } : {} },
-    images: { swarm: image },
+    images: { swarm: o.image ?? image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
     runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, kubernetes, ...o.runtime },
