@@ -7,7 +7,7 @@ import { readLaunchPlans } from '../dist/read.ts';
 import { runSwarm } from '../runner/run.ts';
 import { computePlan } from '../plan/compute.ts';
 import { executePlan, type ExecuteResult } from '../plan/execute.ts';
-import { swarmImageProblems } from '../plan/image.ts';
+import { isBlocking, swarmImageProblems } from '../plan/image.ts';
 import { progressFor } from '../plan/progress.ts';
 import { PullSecrets } from '../plan/pull-secret.ts';
 import { checkFresh, loadPlan } from '../plan/saved.ts';
@@ -75,7 +75,7 @@ export const applyCommand: CommandModule = {
     // Fake hosts to start need the swarm image: without it every start would fail.
     if (argv.run && plan.containers.some((c) => c.component === 'fake-host' && (c.action === 'start' || c.action === 'replace'))) {
       const launch = readLaunchPlans(plan.dist ?? String(argv.dist));
-      const missing = (await swarmImageProblems(session.engines, session.config.images, launch)).filter((p) => p.kind !== 'stale');
+      const missing = (await swarmImageProblems(session.engines, session.config.images, launch)).filter(isBlocking);
       if (missing.length) throw new UserError(`${missing.map((p) => p.message).join('\n')}\nnothing was changed (apply --no-run applies the hub objects without starting fake hosts)`);
     }
 

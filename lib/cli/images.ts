@@ -1,9 +1,14 @@
 // `swarm images` (npm run images): build the image fake hosts run, the one dist/'s launch plans
-// name (see lib/images/). With --check, only say whether it is built and up to date.
+// name (see lib/images/), and put it where the fake hosts start: pushed to the registry it
+// names, else onto every Docker engine of runtime.engines, or into the containerd of a
+// Kubernetes node on this machine (lib/engine/place-image.ts). With --check, only say whether
+// it is built and up to date.
 import type { CommandModule } from 'yargs';
 import Docker from 'dockerode';
 import { loadConfigFile } from '../config/load.ts';
+import { placeSwarmImage } from '../engine/place-image.ts';
 import { buildSwarmImage } from '../images/build.ts';
+import { registryOf } from '../images/registry.ts';
 import { PULL_POLICIES, type PullPolicy } from '../images/inputs.ts';
 import { swarmImageStatus } from '../images/status.ts';
 import { exitWith } from './options.ts';
@@ -37,6 +42,14 @@ export const imagesCommand: CommandModule<object, ImagesArgs> = {
       pull: argv.pull, push: argv.push, force: argv.force, log: (line) => console.log(line),
     });
     console.log(`${result.ref} ${result.built ? 'built' : 'was up to date'} (${result.id})${result.pushedTo ? `, pushed to ${result.pushedTo}` : ''}`);
+    if (registryOf(result.ref)) return 0;
+    for (const p of await placeSwarmImage(config, docker, result.ref)) {
+      console.log(`${result.ref} on ${p.where}: ${p.outcome === 'present' ? 'there already' : p.outcome}`);
+    }
+    const k8s = config.runtime.kubernetes;
+    if (k8s && !k8s.containerdSocket) {
+      console.log(`warning: ${result.ref} names no registry, and runtime.kubernetes has no containerdSocket: the cluster's nodes cannot get it; name a registry they reach in images.swarm (npm run images pushes there)`);
+    }
     return 0;
   }),
 };

@@ -6,12 +6,11 @@
 // watch: their container's starts and deaths, and what keeps one from running (not scheduled,
 // an image not pulled) with the kubelet's words. Reads, writes and commands in a running pod go
 // through the API server's exec. Any cluster: the hub's own or another.
-import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../dist/types.ts';
+import { containerdHas } from '../images/containerd.ts';
 import { filesConfigMapName } from '../swarm/kubernetes.ts';
 import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import {
@@ -31,8 +30,6 @@ export interface KubernetesEngineOptions {
   /** A containerd on this machine whose images the nodes use (runtime.kubernetes.containerdSocket). */
   containerdSocket?: string | null;
 }
-
-const run = promisify(execFile);
 
 export class KubernetesEngine implements ContainerEngine {
   readonly name: string;
@@ -192,11 +189,15 @@ export class KubernetesEngine implements ContainerEngine {
   async hasImage(ref: string): Promise<boolean | null> {
     if (!this.o.containerdSocket) return null;
     try {
-      const { stdout } = await run('ctr', ['--address', this.o.containerdSocket, '-n', 'k8s.io', 'images', 'ls', '-q']);
-      return stdout.split('\n').includes(containerdName(ref));
+      return await containerdHas(this.o.containerdSocket, ref);
     } catch (e) {
-      throw new EngineError(this.name, `cannot list the images of containerd ${this.o.containerdSocket}: ${(e as Error).message.split('\n')[0]}`);
+      throw new EngineError(this.name, (e as Error).message);
     }
+  }
+
+  /** The containerd on this machine whose images the nodes use (runtime.kubernetes.containerdSocket), or null. */
+  get containerdSocket(): string | null {
+    return this.o.containerdSocket ?? null;
   }
 
   /** The launch Secrets and file ConfigMaps of the swarm (its pods are gone by then). */
@@ -334,13 +335,3 @@ function launchSecretOf(pod: KubeObject): string {
   if (!name) throw new Error(`pod ${pod.metadata.name} in dist/kubernetes has no launch Secret volume`);
   return name;
 }
-
-/** How containerd names an image a Docker engine calls `ref`. */
-export function containerdName(ref: string): string {
-  const first = ref.split('/')[0]!;
-  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const named = hasRegistry ? ref : `docker.io/${ref.includes('/') ? '' : 'library/'}${ref}`;
-  return named.slice(named.lastIndexOf('/') + 1).includes(':') || named.includes('@') ? named : `${named}:latest`;
-}
-
-
