@@ -64,7 +64,7 @@ export const applyCommand: CommandModule = {
     } else {
       plan = await computePlan(String(argv.dist), {
         hub: session.hub, engines: session.engines, swarm: session.swarm, secrets, configFile: String(argv.config),
-        hubPatches: session.hubPatches, images: session.config.images, forceConflicts: argv['force-conflicts'] as boolean,
+        hubPatches: session.hubPatches, images: session.config.images, config: session.config, forceConflicts: argv['force-conflicts'] as boolean,
       });
     }
     printPlan(plan, 'text');

@@ -58,6 +58,7 @@ export const planCommand: CommandModule = {
       configFile: String(argv.config),
       hubPatches: session.hubPatches,
       images: session.config.images,
+      config: session.config,
       forceConflicts: argv['force-conflicts'] as boolean,
       dryRunAll: argv['dry-run-all'] as boolean,
     });

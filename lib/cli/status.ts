@@ -16,8 +16,10 @@ import { LAUNCH_DIR } from '../constructs/synth.ts';
 import { UserError } from '../config/errors.ts';
 import { exitWith, withConfig, withHub } from './options.ts';
 
-function render(swarm: string, view: SwarmView): string[] {
-  return [`swarm ${swarm}`, ...renderCounts(countStates(view.counts)), `containers: ${formatTally(view.containers)}`];
+/** Pods are told in Kubernetes' words: one made and not yet running is Pending. */
+function render(swarm: string, view: SwarmView, pods: boolean): string[] {
+  const tally = pods ? Object.fromEntries(Object.entries(view.containers).map(([k, n]) => [k.replace(/^created\b/, 'pending'), n])) : view.containers;
+  return [`swarm ${swarm}`, ...renderCounts(countStates(view.counts)), `${pods ? 'pods' : 'containers'}: ${formatTally(tally)}`];
 }
 
 export const statusCommand: CommandModule = {
@@ -33,6 +35,7 @@ export const statusCommand: CommandModule = {
     const engines = openTarget(config, { hub: kube });
     await engines.ping().catch((err: Error) => { throw new UserError(err.message); });
     const dist = String(argv.dist);
+    const pods = config.runtime.kubernetes !== null;
     let plans: LaunchPlans | null = null;
     if (existsSync(join(dist, LAUNCH_DIR))) {
       plans = readLaunchPlans(dist);
@@ -41,7 +44,7 @@ export const statusCommand: CommandModule = {
     const observer = await new SwarmObserver(kubeConfig, engines, config.name, plans).start((err) => console.error(`status: ${err.message}`));
     try {
       if (!argv.watch) {
-        console.log(render(config.name, await observer.look()).join('\n'));
+        console.log(render(config.name, await observer.look(), pods).join('\n'));
         return 0;
       }
       const tty = Boolean(process.stdout.isTTY);
@@ -53,7 +56,7 @@ export const statusCommand: CommandModule = {
       while (!stopped) {
         const view = await observer.look();
         if (tty) {
-          const lines = render(config.name, view);
+          const lines = render(config.name, view, pods);
           process.stdout.write(`${drawn ? `\x1b[${drawn}A\x1b[0J` : ''}${lines.join('\n')}\n`);
           drawn = lines.length;
         } else {

@@ -233,6 +233,8 @@ export const SwarmConfigSchema = Obj({
     /** Container engines as DOCKER_HOST values; clusters are spread across them (a cluster's
      *  hosts share files, so they share an engine). Empty: $DOCKER_HOST, else the local socket. */
     engines: Opt(Type.Array(Type.String({ pattern: '^(unix:///|tcp://|ssh://)\\S+$', expect: 'a DOCKER_HOST such as unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host' })), []),
+    /** What one live fake host takes, in MiB, for plan's warning before a run that will not fit (the density benchmark measures it). */
+    hostMemoryEstimateMiB: Opt(Type.Integer({ minimum: 1 }), 24),
     /** Run fake hosts and controllers as pods on this Kubernetes cluster instead of Docker engines. */
     kubernetes: Opt(OrNull(KubernetesTarget), null),
     /** Fake hosts started per second at most, so that a thousand agents do not register in the same second. */

@@ -75,6 +75,8 @@ export interface FilesRequest {
 export interface EngineCapacity {
   memoryBytes: number;
   cpus: number;
+  /** Pods the nodes take at most (their allocatable `pods`); absent for an engine without such a cap. */
+  pods?: number;
 }
 
 export interface ContainerEngine {

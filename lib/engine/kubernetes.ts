@@ -11,7 +11,7 @@ import { PassThrough, Readable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../dist/types.ts';
 import { containerdHas } from '../images/containerd.ts';
-import { filesConfigMapName } from '../swarm/kubernetes.ts';
+import { ENGINE_MADE, filesConfigMapName } from '../swarm/kubernetes.ts';
 import { LABEL, MANAGED_BY, MANAGER } from '../swarm/labels.ts';
 import {
   EngineError, type ContainerEngine, type ContainerEvent, type ContainerInfo, type EngineCapacity, type FilesRequest, type LaunchSpec,
@@ -153,7 +153,7 @@ export class KubernetesEngine implements ContainerEngine {
     if (!request.files.length) return;
     await (this.ready ??= this.prepare());
     for (const f of request.files) {
-      await this.put('ConfigMap', filesConfigMapName(f.path), { [basename(f.path)]: f.content }, { path: f.path });
+      await this.put('ConfigMap', filesConfigMapName(f.path), { [basename(f.path)]: f.content }, f.path);
     }
   }
 
@@ -173,12 +173,13 @@ export class KubernetesEngine implements ContainerEngine {
   async capacity(): Promise<EngineCapacity | null> {
     try {
       const nodes = await this.core.listNode({ labelSelector: this.o.nodeSelector && Object.keys(this.o.nodeSelector).length ? selector(this.o.nodeSelector) : undefined });
-      let memoryBytes = 0, cpus = 0;
+      let memoryBytes = 0, cpus = 0, pods = 0;
       for (const n of nodes.items.filter((x) => !x.spec?.unschedulable)) {
         memoryBytes += parseQuantity(n.status?.allocatable?.memory ?? '0');
         cpus += parseQuantity(n.status?.allocatable?.cpu ?? '0');
+        pods += parseQuantity(n.status?.allocatable?.pods ?? '0');
       }
-      return nodes.items.length ? { memoryBytes, cpus } : null;
+      return nodes.items.length ? { memoryBytes, cpus, pods } : null;
     } catch (e) {
       if (code(e) === 403) return null;
       throw this.error(e, 'cannot list nodes');
@@ -200,9 +201,12 @@ export class KubernetesEngine implements ContainerEngine {
     return this.o.containerdSocket ?? null;
   }
 
-  /** The launch Secrets and file ConfigMaps of the swarm (its pods are gone by then). */
+  /**
+   * What the engine made for the swarm's pods (which are gone by then): its launch Secrets and
+   * file ConfigMaps, and the namespace it made for them once nothing else is in it.
+   */
   async sweep(labels: Record<string, string>): Promise<string[]> {
-    const labelSelector = selector(labels);
+    const labelSelector = `${selector(labels)},${LABEL.component} in (${ENGINE_MADE.launch},${ENGINE_MADE.files})`;
     const removed: string[] = [];
     try {
       for (const s of (await this.core.listNamespacedSecret({ namespace: this.ns, labelSelector })).items) {
@@ -213,11 +217,31 @@ export class KubernetesEngine implements ContainerEngine {
         await this.core.deleteNamespacedConfigMap({ namespace: this.ns, name: c.metadata!.name! });
         removed.push(`ConfigMap ${this.ns}/${c.metadata!.name}`);
       }
+      if (await this.ownEmptyNamespace(labels)) {
+        await this.core.deleteNamespace({ name: this.ns });
+        removed.push(`Namespace ${this.ns}`);
+      }
     } catch (e) {
-      if (code(e) !== 404) throw this.error(e, 'cannot remove the launch Secrets and file ConfigMaps');
+      if (code(e) !== 404) throw this.error(e, 'cannot remove the launch Secrets, file ConfigMaps and the pods\' namespace');
     }
     this.written.clear();
+    this.ready = undefined;
     return removed;
+  }
+
+  /** The pods' namespace is this engine's to delete: made by it for this swarm, and holding nothing but the swarm's pods on their way out. */
+  private async ownEmptyNamespace(labels: Record<string, string>): Promise<boolean> {
+    const ns = await this.core.readNamespace({ name: this.ns });
+    const own = ns.metadata?.labels?.[LABEL.component] === ENGINE_MADE.namespace && Object.entries(labels).every(([k, v]) => ns.metadata?.labels?.[k] === v);
+    if (!own || ns.metadata?.deletionTimestamp) return false;
+    const others = `${LABEL.swarm}!=${labels[LABEL.swarm]}`;
+    const [pods, secrets, configMaps] = await Promise.all([
+      this.core.listNamespacedPod({ namespace: this.ns, labelSelector: others }),
+      this.core.listNamespacedSecret({ namespace: this.ns }),
+      this.core.listNamespacedConfigMap({ namespace: this.ns }),
+    ]);
+    // kube-root-ca.crt is in every namespace.
+    return !pods.items.length && !secrets.items.length && configMaps.items.every((c) => c.metadata?.name === 'kube-root-ca.crt');
   }
 
   private async pod(id: string): Promise<k8s.V1Pod | null> {
@@ -233,7 +257,7 @@ export class KubernetesEngine implements ContainerEngine {
 
   /** The namespace and its default ServiceAccount (a cluster without the serviceaccount controller lacks it). */
   private async prepare(): Promise<void> {
-    const labels = { [MANAGED_BY]: MANAGER, [LABEL.swarm]: this.o.swarm };
+    const labels = { [MANAGED_BY]: MANAGER, [LABEL.swarm]: this.o.swarm, [LABEL.component]: ENGINE_MADE.namespace };
     try {
       await this.core.createNamespace({ body: { metadata: { name: this.ns, labels } } });
     } catch (e) {
@@ -256,15 +280,15 @@ export class KubernetesEngine implements ContainerEngine {
       data.files = spec.runtimeFiles.map((f) => `${f.path}\n`).join('');
       spec.runtimeFiles.forEach((f, i) => { data[`file-${i}`] = f.content; });
     }
-    return this.put('Secret', name, data, { [LABEL.component]: 'launch' });
+    return this.put('Secret', name, data);
   }
 
   /** Creates or replaces a Secret or ConfigMap of the swarm (nothing when it holds this already). */
-  private async put(kind: 'Secret' | 'ConfigMap', name: string, data: Record<string, string>, extra: Record<string, string>): Promise<void> {
+  private async put(kind: 'Secret' | 'ConfigMap', name: string, data: Record<string, string>, path?: string): Promise<void> {
     const body = JSON.stringify(data);
     if (this.written.get(`${kind}/${name}`) === body) return;
-    const labels = { [MANAGED_BY]: MANAGER, [LABEL.swarm]: this.o.swarm, ...(kind === 'Secret' ? extra : {}) };
-    const annotations = kind === 'ConfigMap' ? { 'assisted-swarm.io/path': extra.path! } : undefined;
+    const labels = { [MANAGED_BY]: MANAGER, [LABEL.swarm]: this.o.swarm, [LABEL.component]: kind === 'Secret' ? ENGINE_MADE.launch : ENGINE_MADE.files };
+    const annotations = path ? { 'assisted-swarm.io/path': path } : undefined;
     const object = kind === 'Secret'
       ? { metadata: { name, labels }, stringData: data, type: 'Opaque' }
       : { metadata: { name, labels, annotations }, data };

@@ -97,7 +97,7 @@ export class EnginePool implements ContainerEngine {
     let sum: EngineCapacity = { memoryBytes: 0, cpus: 0 };
     for (const c of each) {
       if (!c) return null;
-      sum = { memoryBytes: sum.memoryBytes + c.memoryBytes, cpus: sum.cpus + c.cpus };
+      sum = { memoryBytes: sum.memoryBytes + c.memoryBytes, cpus: sum.cpus + c.cpus, ...(c.pods !== undefined ? { pods: (sum.pods ?? 0) + c.pods } : {}) };
     }
     return sum;
   }

@@ -17,6 +17,7 @@ export interface PlanParts {
   objects: ObjectChange[];
   unchanged: number;
   containers: ContainerPlan;
+  workloads: NonNullable<Plan['workloads']>;
   hubPatches: HubPatchChange[];
   warnings: string[];
   blockers: string[];
@@ -44,6 +45,7 @@ export function assemblePlan(p: PlanParts): Plan {
     forceConflicts: p.forceConflicts,
     objects: [...applying, ...deleting],
     containers,
+    workloads: p.workloads,
     hubPatches: p.hubPatches,
     summary: {
       create: count('create'),

@@ -11,11 +11,12 @@ import { ConflictError, type FieldConflict } from '../hub/errors.ts';
 import type { HubPatch } from '../patches/load.ts';
 import { LABEL, swarmLabels } from '../swarm/labels.ts';
 import { assemblePlan } from './assemble.ts';
-import { planContainers, readdressWarning } from './containers.ts';
+import { planContainers, readdressWarning, workloadsOf } from './containers.ts';
 import { desiredObjects, usedNamespaces, type DesiredObject } from './desired.ts';
 import { certainlyUnchanged, fieldChanges } from './diff.ts';
 import { foreignObjects, uidsOf } from './foreign.ts';
 import { planHubPatches } from './hub-patches.ts';
+import { capacityWarnings } from './capacity.ts';
 import { swarmImageProblems } from './image.ts';
 import { liveFingerprint, observeHub } from './live.ts';
 import { gitProvenance, hashDist, hashFile } from './provenance.ts';
@@ -40,6 +41,8 @@ export interface PlanContext {
   hubPatches?: HubPatch[];
   /** The config's images: the swarm image named by dist/ is checked on the engines (not when not given). */
   images?: SwarmConfig['images'];
+  /** The config: the swarm is weighed against what the engines offer (not when not given). */
+  config?: SwarmConfig;
 }
 
 interface Notes { warnings: string[]; blockers: string[] }
@@ -102,14 +105,15 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
   const secrets = ctx.secrets ?? new PullSecrets();
   const desired = desiredObjects(dist, ctx.swarm, secrets);
   const launch = readLaunchPlans(dist);
-  const [live, containersLive, provenance, hubPatches, imageProblems] = await Promise.all([
+  const [live, containersLive, provenance, hubPatches, imageProblems, tooBig] = await Promise.all([
     observeHub(ctx.hub, ctx.swarm, desired.map((d) => d.object)),
     ctx.engines.list(swarmLabels(ctx.swarm)),
     gitProvenance(ctx.gitDir),
     planHubPatches(ctx.hub, ctx.swarm, ctx.hubPatches ?? [], !!ctx.forceConflicts),
     ctx.images ? swarmImageProblems(ctx.engines, ctx.images, launch) : [],
+    ctx.config ? capacityWarnings(ctx.engines, ctx.config, launch) : [],
   ]);
-  const notes: Notes = { warnings: imageProblems.map((p) => p.message), blockers: [] };
+  const notes: Notes = { warnings: [...imageProblems.map((p) => p.message), ...tooBig], blockers: [] };
 
   for (const d of desired) {
     if (d.unreadable && !notes.warnings.includes(d.unreadable.message)) notes.warnings.push(d.unreadable.message);
@@ -161,6 +165,7 @@ export async function computePlan(dist: string, ctx: PlanContext): Promise<Plan>
     objects: [...changes, ...deletes],
     unchanged: planned.length - changes.length,
     containers,
+    workloads: workloadsOf(ctx.engines),
     hubPatches: hubPatches.changes,
     warnings: notes.warnings,
     blockers: notes.blockers,

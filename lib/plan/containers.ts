@@ -3,11 +3,19 @@
 // started or replaced by the runner; a cluster's dry-run controller is started by the runner
 // once the cluster installs, so a missing one is "on install", not a start, and one whose spec
 // changed is removed by apply (the runner starts the new one). Stops are apply's.
-import type { ContainerInfo } from '../engine/engine.ts';
+import type { ContainerEngine, ContainerInfo } from '../engine/engine.ts';
+import { KubernetesEngine } from '../engine/kubernetes.ts';
+import { EnginePool } from '../engine/pool.ts';
 import type { LaunchPlans } from '../dist/types.ts';
 import type { ContainerSpec } from '../swarm/containers.ts';
 import { LABEL } from '../swarm/labels.ts';
-import type { ContainerChange } from './types.ts';
+import type { ContainerChange, Plan } from './types.ts';
+
+/** What the engines run the swarm's hosts as, for the plan's words: pods on Kubernetes, else containers. */
+export function workloadsOf(engines: ContainerEngine): NonNullable<Plan['workloads']> {
+  const all = engines instanceof EnginePool ? engines.engines : [engines];
+  return { kind: all.some((e) => e instanceof KubernetesEngine) ? 'pods' : 'containers', engines: engines.name };
+}
 
 export interface ContainerPlan {
   changes: ContainerChange[];

@@ -8,7 +8,7 @@ import type { HubPatch } from '../patches/load.ts';
 import { swarmLabels } from '../swarm/labels.ts';
 import { assemblePlan } from './assemble.ts';
 import { planDeletes } from './compute.ts';
-import { planContainerRemoval } from './containers.ts';
+import { planContainerRemoval, workloadsOf } from './containers.ts';
 import { planHubRestores } from './hub-patches.ts';
 import { liveFingerprint, observeHub } from './live.ts';
 import { gitProvenance } from './provenance.ts';
@@ -47,6 +47,7 @@ export async function computeDestroyPlan(ctx: DestroyContext): Promise<Plan> {
     objects: deletes,
     unchanged: 0,
     containers,
+    workloads: workloadsOf(ctx.engines),
     hubPatches: restores.changes,
     warnings: notes.warnings,
     blockers: notes.blockers,

@@ -4,6 +4,7 @@
 // stopped, objects deleted in the reverse order and waited for until gone (finalizers
 // included) or the timeout, which ends in a report of what is stuck. Every step is idempotent: killed and run again, it
 // converges.
+import { containerLine, workloadWords } from './render-parts.ts';
 import { UserError } from '../config/errors.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
 import type { KubeObject } from '../dist/types.ts';
@@ -97,11 +98,13 @@ async function stopContainers(plan: Plan, ctx: ExecuteContext, result: ExecuteRe
   const stops = plan.containers.filter((c): c is ContainerChange & { id: string } =>
     !!c.id && (c.action === 'stop' || (c.action === 'replace' && c.component === 'controller')));
   if (stops.length) {
-    ctx.progress.begin(stops.length, 'stop containers');
+    const words = workloadWords(plan);
+    ctx.progress.begin(stops.length, `${words.stop} ${words.one}s`);
     await settleWave(stops, async (c) => {
       await ctx.engines.remove(c.id);
       result.stopped++;
-      ctx.progress.step(`${c.action === 'replace' ? 'removed (to be replaced)' : 'stopped and removed'} container ${c.name}${c.engine ? ` on ${c.engine}` : ''}`);
+      const done = words.one === 'pod' ? 'deleted' : 'stopped and removed';
+      ctx.progress.step(`${c.action === 'replace' ? `${done} (to be replaced)` : done} ${words.one === 'pod' ? '' : 'container '}${containerLine(c, words)}`);
     }, ctx.secrets);
     ctx.progress.end();
   }

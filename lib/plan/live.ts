@@ -4,6 +4,7 @@
 // fingerprint of a saved plan.
 import type { KubeObject } from '../dist/types.ts';
 import { refKey, refOf, type HubClient } from '../hub/client.ts';
+import { isEngineMade } from '../swarm/kubernetes.ts';
 import { LABEL, swarmSelector } from '../swarm/labels.ts';
 import { SWARM_KINDS } from './kinds.ts';
 
@@ -28,6 +29,8 @@ export async function observeHub(hub: HubClient, swarm: string, desired: KubeObj
   const labeled = new Map<string, KubeObject>();
   for (const obj of lists.flat()) {
     if (obj.kind === 'Namespace') namespaces.set(obj.metadata.name, obj);
+    // The Kubernetes engine's own (a pods' namespace, launch Secrets, file ConfigMaps) are not dist/'s to plan.
+    if (isEngineMade(obj.metadata.labels)) continue;
     // A selector list holds only the swarm's; the namespace list holds all.
     if (obj.kind !== 'Namespace' || isSwarms(obj, swarm)) labeled.set(refKey(obj), obj);
   }

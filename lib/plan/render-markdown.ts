@@ -2,7 +2,9 @@
 // box, hub patches of objects the swarm does not own right after (an important box, each
 // target's fields and drift as a `diff` block), updates with their field trees as `diff` blocks, creates folded away, provenance last.
 // GitHub cuts comments at 65,536 characters, so long lists are cut with a count.
-import { containerLine, driftLine, fieldDiffLines, hubPatchesTitle, hubPatchState, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+import {
+  containerLine, driftLine, fieldDiffLines, hubPatchesTitle, hubPatchState, plural, sourceLine, startsByOwner, summaryLine, workloadWords,
+} from './render-parts.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface MarkdownOptions {
@@ -28,7 +30,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const maxUpdates = options.maxUpdates ?? 100;
   const out: string[] = [];
   out.push(`### assisted-swarm ${plan.mode === 'destroy' ? 'destroy plan' : 'plan'}: ${code(plan.swarm)}`, '');
-  out.push(`**${summaryLine(plan.summary)}**`, '');
+  const words = workloadWords(plan);
+  out.push(`**${summaryLine(plan.summary, words)}**`, '');
   if (isEmptyPlan(plan)) out.push('No changes: the hub and the engines already match.', '');
 
   const deletes = plan.objects.filter((c) => c.action === 'delete');
@@ -41,8 +44,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       if (deletes.length > 200) out.push(`> - … ${deletes.length - 200} more`);
     }
     if (stops.length) {
-      out.push(`> **${plural(stops.length, 'container')} will be stopped and removed:**`);
-      for (const c of stops.slice(0, 50)) out.push(`> - ${code(containerLine(c))}`);
+      out.push(`> **${plural(stops.length, words.one)} will be ${words.stopped.toLowerCase()}:**`);
+      for (const c of stops.slice(0, 50)) out.push(`> - ${code(containerLine(c, words))}`);
       if (stops.length > 50) out.push(`> - … ${stops.length - 50} more`);
     }
     out.push('');
@@ -93,11 +96,11 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const replaces = cs.filter((c) => c.action === 'replace');
   const onInstall = cs.filter((c) => c.action === 'on-install');
   if (starts.length || replaces.length || onInstall.length) {
-    out.push('#### Containers', '');
-    if (starts.length) out.push(`- start ${plural(starts.length, 'fake host')}: ${startsByOwner(starts)}`);
-    for (const c of replaces.slice(0, 50)) out.push(`- replace ${code(containerLine(c))}`);
+    out.push(`#### ${words.title}`, '');
+    if (starts.length) out.push(`- ${words.start} ${plural(starts.length, words.one === 'pod' ? 'fake host pod' : 'fake host')}: ${startsByOwner(starts)}`);
+    for (const c of replaces.slice(0, 50)) out.push(`- replace ${code(containerLine(c, words))}`);
     if (replaces.length > 50) out.push(`- … ${replaces.length - 50} more to replace`);
-    if (onInstall.length) out.push(`- ${plural(onInstall.length, 'dry-run controller')} started when ${onInstall.length === 1 ? 'its cluster installs' : 'their clusters install'}`);
+    if (onInstall.length) out.push(`- ${plural(onInstall.length, 'dry-run controller')} ${words.start === 'start' ? 'started' : 'created'} when ${onInstall.length === 1 ? 'its cluster installs' : 'their clusters install'}`);
     out.push('');
   }
 

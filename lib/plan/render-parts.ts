@@ -6,6 +6,7 @@
 //         [0]
 //           cidr: "192.168.0.0/26" → "192.168.0.64/26"
 import { fieldPath } from '../config/errors.ts';
+import { podName } from '../swarm/kubernetes.ts';
 import type { ContainerChange, DriftedField, FieldChange, HubPatchChange, Plan, PlanSummary } from './types.ts';
 
 export interface TreeLine {
@@ -71,12 +72,28 @@ export function fieldDiffLines(fields: FieldChange[]): string[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** How a plan speaks of what the hosts run as: Docker containers are started and stopped, pods created and deleted. */
+export interface WorkloadWords {
+  one: 'container' | 'pod';
+  title: 'Containers' | 'Pods';
+  start: 'start' | 'create';
+  stop: 'stop' | 'delete';
+  /** A stop, in the warning before it. */
+  stopped: 'STOPPED and removed' | 'DELETED';
+}
+
+export function workloadWords(plan: Pick<Plan, 'workloads'>): WorkloadWords {
+  return plan.workloads?.kind === 'pods'
+    ? { one: 'pod', title: 'Pods', start: 'create', stop: 'delete', stopped: 'DELETED' }
+    : { one: 'container', title: 'Containers', start: 'start', stop: 'stop', stopped: 'STOPPED and removed' };
+}
+
 /** "Plan: 12 to create, 1 to update, 0 to delete; 40 containers to start" (+ replace/stop, hub objects to patch or put back, when any). */
-export function summaryLine(s: PlanSummary): string {
+export function summaryLine(s: PlanSummary, words: WorkloadWords = workloadWords({})): string {
   const c = s.containers;
-  const containers = [`${plural(c.start, 'container')} to start`];
+  const containers = [`${plural(c.start, words.one)} to ${words.start}`];
   if (c.replace) containers.push(`${c.replace} to replace`);
-  if (c.stop) containers.push(`${c.stop} to stop`);
+  if (c.stop) containers.push(`${c.stop} to ${words.stop}`);
   const h = s.hubPatches;
   const hub = h?.patch ? `; ${plural(h.patch, 'hub object')} the swarm does not own to patch` : h?.restore ? `; ${plural(h.restore, 'hub object')} the swarm does not own to put back` : '';
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete; ${containers.join(', ')}${hub}`;
@@ -128,7 +145,7 @@ export function startsByOwner(starts: ContainerChange[], max = 12): string {
   return parts.slice(0, max).join(', ') + (parts.length > max ? `, … ${parts.length - max} more` : '');
 }
 
-/** The swarm's engines' containers a change is about, as one line. */
-export function containerLine(c: ContainerChange): string {
-  return `${c.name}${c.engine ? ` on ${c.engine}` : ''}${c.reason ? ` (${c.reason})` : ''}`;
+/** The swarm's engines' container (or pod, by its name) a change is about, as one line. */
+export function containerLine(c: ContainerChange, words: WorkloadWords = workloadWords({})): string {
+  return `${words.one === 'pod' ? `pod ${podName(c.name)}` : c.name}${c.engine ? ` on ${c.engine}` : ''}${c.reason ? ` (${c.reason})` : ''}`;
 }

@@ -2,7 +2,10 @@
 // its field tree, [-] delete), the containers, the hub patches of objects the swarm does not own
 // (in red, like deletions: they change what is not the swarm's), warnings, blockers, deletions
 // again in a block of their own so they can't be missed, and a terraform-like summary line last.
-import { containerLine, driftLine, fieldTreeLines, hubPatchesTitle, hubPatchLine, hubPatchState, plural, sourceLine, startsByOwner, summaryLine } from './render-parts.ts';
+import {
+  containerLine, driftLine, fieldTreeLines, hubPatchesTitle, hubPatchLine, hubPatchState, plural, sourceLine, startsByOwner, summaryLine, workloadWords,
+} from './render-parts.ts';
+import { podName } from '../swarm/kubernetes.ts';
 import { isEmptyPlan, type ObjectChange, type Plan } from './types.ts';
 
 export interface TextOptions {
@@ -25,6 +28,8 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   out.push(paint('bold', `assisted-swarm ${title}: swarm "${plan.swarm}"`));
   out.push(`  hub:  ${plan.hub.server} (context ${plan.hub.context})`);
   out.push(`  from: ${sourceLine(plan)}`);
+  const words = workloadWords(plan);
+  if (plan.workloads) out.push(`  hosts: ${words.one}s on ${plan.workloads.engines}`);
   out.push('');
 
   const mark = { create: paint('green', '[+]'), update: paint('yellow', '[~]'), delete: paint('red', '[-]') };
@@ -51,13 +56,13 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   const others = cs.filter((c) => c.action === 'replace' || c.action === 'stop');
   const onInstall = cs.filter((c) => c.action === 'on-install');
   if (cs.length) {
-    out.push('Containers:');
-    if (starts.length) out.push(`  ${mark.create} start ${plural(starts.length, 'fake host')}: ${startsByOwner(starts)}`);
+    out.push(`${words.title}:`);
+    if (starts.length) out.push(`  ${mark.create} ${words.start} ${plural(starts.length, words.one === 'pod' ? 'fake host pod' : 'fake host')}: ${startsByOwner(starts)}`);
     for (const c of others.slice(0, maxContainers)) {
-      out.push(`  ${c.action === 'replace' ? mark.update : mark.delete} ${c.action} ${containerLine(c)}`);
+      out.push(`  ${c.action === 'replace' ? mark.update : mark.delete} ${c.action === 'replace' ? 'replace' : words.stop} ${containerLine(c, words)}`);
     }
-    if (others.length > maxContainers) out.push(`  … ${others.length - maxContainers} more to replace or stop (--json lists every one)`);
-    if (onInstall.length) out.push(`  · ${plural(onInstall.length, 'dry-run controller')} started when ${onInstall.length === 1 ? 'its cluster installs' : 'their clusters install'}`);
+    if (others.length > maxContainers) out.push(`  … ${others.length - maxContainers} more to replace or ${words.stop} (--json lists every one)`);
+    if (onInstall.length) out.push(`  · ${plural(onInstall.length, 'dry-run controller')} ${words.start === 'start' ? 'started' : 'created'} when ${onInstall.length === 1 ? 'its cluster installs' : 'their clusters install'}`);
     out.push('');
   }
 
@@ -91,14 +96,14 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   const deletes = plan.objects.filter((c) => c.action === 'delete');
   const stops = cs.filter((c) => c.action === 'stop');
   if (deletes.length || stops.length) {
-    const what = [deletes.length ? `${plural(deletes.length, 'object')} will be DELETED` : '', stops.length ? `${plural(stops.length, 'container')} will be STOPPED and removed` : ''].filter(Boolean);
+    const what = [deletes.length ? `${plural(deletes.length, 'object')} will be DELETED` : '', stops.length ? `${plural(stops.length, words.one)} will be ${words.stopped}` : ''].filter(Boolean);
     out.push(paint('red', paint('bold', `!! ${what.join('; ')}:`)));
     for (const c of deletes) out.push(`  ${mark.delete} ${paint('red', c.key)}`);
-    if (stops.length) out.push(`  ${mark.delete} ${paint('red', `containers: ${stops.slice(0, 10).map((c) => c.name).join(', ')}${stops.length > 10 ? `, … ${stops.length - 10} more` : ''}`)}`);
+    if (stops.length) out.push(`  ${mark.delete} ${paint('red', `${words.one}s: ${stops.slice(0, 10).map((c) => (words.one === 'pod' ? podName(c.name) : c.name)).join(', ')}${stops.length > 10 ? `, … ${stops.length - 10} more` : ''}`)}`);
     out.push('');
   }
 
   if (isEmptyPlan(plan)) out.push(`No changes: the hub and the engines match ${plan.mode === 'destroy' ? 'an empty swarm' : 'dist/'}.`);
-  out.push(paint('bold', `${summaryLine(plan.summary)}.`));
+  out.push(paint('bold', `${summaryLine(plan.summary, words)}.`));
   return out.join('\n') + '\n';
 }

@@ -114,6 +114,8 @@ export interface Fingerprints {
   containers: Record<string, string>;
 }
 
+export type WorkloadKind = 'containers' | 'pods';
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -140,6 +142,11 @@ export interface Plan {
   /** Changes only: objects with no change are counted in the summary, not listed. */
   objects: ObjectChange[];
   containers: ContainerChange[];
+  /**
+   * What the swarm's hosts run as: Docker containers, or Kubernetes pods (runtime.kubernetes),
+   * and the engines' name; absent in plans saved before pods: containers.
+   */
+  workloads?: { kind: WorkloadKind; engines: string };
   /** Every hub object the `stage: hub` patches target, changed or not. */
   hubPatches: HubPatchChange[];
   summary: PlanSummary;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { SwarmConfig } from '../config/types.ts';
 import { SHIM_DIR } from '../images/layer.ts';
+import { LABEL } from './labels.ts';
 
 /** The pod's program: reads the launch Secret, then execs the host's (or controller's) command. */
 export const LAUNCHER = `${SHIM_DIR}/swarm-launch`;
@@ -16,6 +17,17 @@ export const LAUNCH_MOUNT = '/run/assisted-swarm/launch';
 export const RESTARTS_MOUNT = '/run/assisted-swarm/restarts';
 /** Where files the engine provides as ConfigMaps are mounted (a folder per file, so updates reach running pods). */
 const FILES_MOUNT = '/run/assisted-swarm/files';
+
+/**
+ * What the Kubernetes engine makes besides pods, by their component label: the namespace it makes
+ * for them, launch Secrets, file ConfigMaps. Not objects of dist/hub: plan leaves them to the
+ * engine, and destroy's sweep removes them.
+ */
+export const ENGINE_MADE = { namespace: 'pods-namespace', launch: 'launch', files: 'files' } as const;
+
+export function isEngineMade(labels: Record<string, string> | undefined): boolean {
+  return (Object.values(ENGINE_MADE) as string[]).includes(labels?.[LABEL.component] ?? '');
+}
 
 /** On pods: the launch plan's container name (pod names can't hold "_"). */
 export const CONTAINER_ANNOTATION = 'assisted-swarm.io/container';
