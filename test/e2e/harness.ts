@@ -9,6 +9,9 @@ export const E2E_HUB_ENV: Record<string, string> = {
   ASSISTED_SWARM_HUB_DIR: process.env.ASSISTED_SWARM_HUB_DIR ?? '/tmp/assisted-swarm-e2e-hub',
   ASSISTED_SWARM_HUB_ETCD_PORT: '33790', ASSISTED_SWARM_HUB_ETCD_PEER_PORT: '33800',
   ASSISTED_SWARM_HUB_APISERVER_PORT: '26443', ASSISTED_SWARM_HUB_KCM_PORT: '20257', ASSISTED_SWARM_HUB_POSTGRES_PORT: '25432',
+  // Its node (--with-node, for --engine kubernetes), beside the shared hub's: ports, bridge and pod network of its own.
+  ASSISTED_SWARM_HUB_KUBELET_PORT: '20250', ASSISTED_SWARM_HUB_KUBELET_HEALTHZ_PORT: '20248', ASSISTED_SWARM_HUB_SCHEDULER_PORT: '20259',
+  ASSISTED_SWARM_HUB_POD_CIDR: '10.89.249.0/24',
 };
 
 /** The service's container on that hub (test/hub/service/lib.sh names it after the hub's folder). */

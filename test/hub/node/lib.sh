@@ -58,6 +58,22 @@ ensure_node_certs() {
   [[ -s $PKI/kube-scheduler.crt ]] || leaf kube-scheduler /CN=system:kube-scheduler extendedKeyUsage=clientAuth
 }
 
+# A port that answers for a process this hub did not start is another hub's (a second hub with a
+# node on this machine needs ports of its own): taking it for ours would hang on a node that
+# never becomes Ready, and its down.sh would take the other node's bridge. Checked before
+# anything of the node starts.
+not_ours() {
+  die "$1 answers on 127.0.0.1:$2, but not the one this hub started ($HUB_DIR/$3.pid): another hub's? Give this hub ports of its own ($4)"
+}
+check_node_ports() {
+  if scheduler_ok && ! pid_of kube-scheduler >/dev/null; then
+    not_ours kube-scheduler "$SCHEDULER_PORT" kube-scheduler ASSISTED_SWARM_HUB_SCHEDULER_PORT
+  fi
+  if kubelet_ok && ! pid_of kubelet >/dev/null; then
+    not_ours 'a kubelet' "$KUBELET_HEALTHZ_PORT" kubelet 'ASSISTED_SWARM_HUB_KUBELET_PORT, ASSISTED_SWARM_HUB_KUBELET_HEALTHZ_PORT, ASSISTED_SWARM_HUB_POD_CIDR'
+  fi
+}
+
 ensure_scheduler() {
   scheduler_ok && return
   if ! pid_of kube-scheduler >/dev/null; then
@@ -253,6 +269,7 @@ ensure_kubelet_api_rbac() {
 # Scheduler, containerd, kubelet; returns when the node is Ready.
 ensure_node() {
   [[ $(id -u) == 0 ]] || die "the node (containerd, kubelet) runs as root: run up.sh --with-node as root"
+  check_node_ports
   ensure_kubelet_api_rbac
   ensure_scheduler
   ensure_containerd
