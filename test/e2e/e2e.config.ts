@@ -1,6 +1,8 @@
 // The end-to-end swarm (npm run test:e2e): one cluster of every shape, and a late-binding pool
 // whose host is bound to a second single-node cluster. The suite sets E2E_AUTH (none|local),
-// E2E_SERVICE_URL and E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET.
+// E2E_SERVICE_URL and E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With
+// E2E_ENGINE=kubernetes (--engine kubernetes) the hosts run as pods on the hub's cluster, the
+// swarm image in the containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set.
 import { defineSwarm } from '../../lib/config/types.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -13,7 +15,11 @@ export default defineSwarm({
     auth: env('E2E_AUTH', 'none') as 'none' | 'local',
   },
   pullSecret: { env: 'E2E_PULL_SECRET' },
-  runtime: { stateDir: env('E2E_STATE_DIR', '/tmp/assisted-swarm-e2e/state'), timeoutMinutes: Number(env('E2E_TIMEOUT_MINUTES', '40')) },
+  runtime: {
+    stateDir: env('E2E_STATE_DIR', '/tmp/assisted-swarm-e2e/state'),
+    timeoutMinutes: Number(env('E2E_TIMEOUT_MINUTES', '40')),
+    kubernetes: env('E2E_ENGINE', 'docker') === 'kubernetes' ? { containerdSocket: env('E2E_CONTAINERD_SOCKET', '') || null } : null,
+  },
   clusters: [
     { name: 'sno', topology: 'single-node' },
     // Static networking: the service turns each NMStateConfig into the host's network config.

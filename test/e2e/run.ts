@@ -4,8 +4,11 @@
 // final state and the report, plan again (nothing to do), destroy, and check that nothing is
 // left: no container, no swarm object, no hub patch, the clusters deregistered in the service.
 // Not part of `npm test`: no registry here serves upstream's images (see README, "End to end").
+// With --engine kubernetes the fake hosts and controllers run as pods (runtime.kubernetes): on
+// the local e2e hub's own node (up.sh --with-node; the swarm image imported into its
+// containerd), or on the cluster of --kubeconfig, which must pull images.swarm from a registry.
 //
-//   npm run test:e2e [-- --auth none|local|both] [--keep] [--example docs/examples]
+//   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--keep] [--example docs/examples]
 //   npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +26,11 @@ import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { Checks } from './checks.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
 import { deregisteredClusters } from './service-db.ts';
-import rawConfig from './e2e.config.ts';
 
 const { values: opts } = parseArgs({
   options: {
     auth: { type: 'string', default: 'both' },
+    engine: { type: 'string', default: 'docker' },
     kubeconfig: { type: 'string' },
     'service-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -37,14 +40,22 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   console.log([
-    'usage: npm run test:e2e [-- --auth none|local|both] [--keep] [--example DIR]',
+    'usage: npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--keep] [--example DIR]',
     '       npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)',
     'The swarm against upstream\'s real service, agent, installer and controller (README, "End to end").',
+    '--engine kubernetes: fake hosts and controllers as pods (runtime.kubernetes), on the e2e hub\'s own node.',
   ].join('\n'));
   process.exit(0);
 }
 const modes = opts.auth === 'both' ? ['none', 'local'] : [opts.auth!];
-const config = validateConfig(rawConfig);
+if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
+  console.error(`--engine ${opts.engine}: docker or kubernetes`);
+  process.exit(2);
+}
+const kubernetes = opts.engine === 'kubernetes';
+// The config module reads it (runtime.kubernetes), here and in every CLI child.
+if (kubernetes) process.env.E2E_ENGINE = 'kubernetes';
+const config = validateConfig((await import('./e2e.config.ts')).default);
 const docker = new Docker();
 const checks = new Checks();
 
@@ -64,10 +75,14 @@ if (missing.length) {
 
 let kubeconfigPath = opts.kubeconfig ? resolve(opts.kubeconfig) : '';
 let serviceUrl = opts['service-url'] ?? '';
+/** The e2e hub's node's containerd, where `npm run images` puts the swarm image (--engine kubernetes). */
+let containerdSocket = '';
 if (localHub) {
-  const h = await connect(E2E_HUB_ENV, ['--with-service']);
+  const h = await connect(E2E_HUB_ENV, ['--with-service', ...(kubernetes ? ['--with-node'] : [])]);
   kubeconfigPath = h.kubeconfigPath;
-  serviceUrl = readEnvFile(join(h.dir, 'env')).ASSISTED_SWARM_HUB_SERVICE_URL!;
+  const hubEnv = readEnvFile(join(h.dir, 'env'));
+  serviceUrl = hubEnv.ASSISTED_SWARM_HUB_SERVICE_URL!;
+  containerdSocket = kubernetes ? hubEnv.ASSISTED_SWARM_HUB_CONTAINERD_SOCKET! : '';
 }
 if (!serviceUrl) throw new Error('--service-url is needed with --kubeconfig');
 const hub = new HubClient(loadKubeConfig({ kubeconfig: kubeconfigPath }), {});
@@ -86,15 +101,18 @@ async function runMode(auth: string): Promise<string | null> {
   const env = {
     KUBECONFIG: kubeconfigPath, E2E_AUTH: auth, E2E_SERVICE_URL: serviceUrl, E2E_STATE_DIR: join(work, 'state'),
     E2E_PULL_SECRET: process.env.E2E_PULL_SECRET ?? '{"auths":{"quay.io":{"auth":"ZTJlOmUyZQ=="}}}',
+    E2E_ENGINE: opts.engine!, E2E_CONTAINERD_SOCKET: containerdSocket,
   };
   const cfg = ['--config', 'test/e2e/e2e.config.ts'];
-  const at = `[${auth}]`;
-  console.log(`\n══ e2e, AUTH_TYPE ${auth}: ${work}`);
+  const at = `[${auth}${kubernetes ? ', pods' : ''}]`;
+  console.log(`\n══ e2e, AUTH_TYPE ${auth}, fake hosts as ${kubernetes ? 'pods' : 'containers'}: ${work}`);
 
   // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
   // rewrite their status URLs (with or without api_key) when it restarts with another one.
   if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}`, (await restartService(auth)) === 0);
-  checks.ok(`${at} swarm image built`, (await swarmCli(['images', ...cfg, '--pull', 'never'], env)).code === 0);
+  const images = await swarmCli(['images', ...cfg, '--pull', 'never'], env);
+  checks.ok(`${at} swarm image built`, images.code === 0);
+  if (kubernetes && containerdSocket) checks.ok(`${at} swarm image in the node's containerd`, /on containerd \S+: (imported|there already)/.test(images.out));
   checks.ok(`${at} synth`, (await swarmCli(['synth', ...cfg, '--out', dist], env)).code === 0);
   const objects = readdirSync(join(dist, 'hub')).length;
   const planned = await swarmCli(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
@@ -102,6 +120,9 @@ async function runMode(auth: string): Promise<string | null> {
   checks.ok(`${at} plan on an empty hub: every object a create, the service's settings a hub patch`,
     plan.summary.update === 0 && plan.summary.delete === 0 && plan.summary.create > objects &&
     plan.hubPatches.some((p: any) => p.ref?.kind === 'AgentServiceConfig'), JSON.stringify(plan.summary));
+  checks.ok(`${at} plan: every fake host a ${kubernetes ? 'pod' : 'container'} to start, nothing without an image`,
+    plan.workloads?.kind === (kubernetes ? 'pods' : 'containers') && plan.summary.containers.start === readLaunchPlans(dist).fakeHosts.length &&
+    !plan.warnings.some((w: string) => w.includes('npm run images')), `${JSON.stringify(plan.summary.containers)} ${plan.warnings.join(' | ')}`);
 
   const applied = await swarmCli(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
@@ -172,12 +193,18 @@ async function clusterIdsOf(dist: string): Promise<string[]> {
   return ids;
 }
 
-/** No container, no swarm object, no hub patch left; the clusters deregistered in the service. */
+/** No container (or pod, launch Secret, file ConfigMap), no swarm object, no hub patch left; the clusters deregistered in the service. */
 async function checkGone(at: string, clusterIds: string[]) {
   const containers = await docker.listContainers({ all: true, filters: { label: [`assisted-swarm.io/swarm=${config.name}`] } });
   checks.ok(`${at} no container of the swarm left`, containers.length === 0, containers.map((c) => c.Names[0]).join(' '));
+  if (kubernetes) {
+    // The pods go with their grace period; what the engine made for them goes at once.
+    const pods = await waitForNone(() => hub.list('v1', 'Pod', { labelSelector: swarmSelector(config.name) }));
+    checks.ok(`${at} no pod of the swarm left`, pods.length === 0, pods.map((p) => p.metadata.name).join(' '));
+  }
   for (const [apiVersion, kind] of SWARM_KINDS) {
-    const left = await hub.list(apiVersion, kind, { labelSelector: swarmSelector(config.name) });
+    // The pods' namespace (--engine kubernetes) goes once its pods have.
+    const left = await waitForNone(() => hub.list(apiVersion, kind, { labelSelector: swarmSelector(config.name) }));
     checks.ok(`${at} no ${kind} of the swarm left`, left.length === 0, left.map((o) => o.metadata.name).join(' '));
   }
   const asc: any = await hub.get(ASC);
@@ -187,6 +214,16 @@ async function checkGone(at: string, clusterIds: string[]) {
     const deleted = await deregisteredClusters(E2E_HUB_ENV, clusterIds);
     checks.ok(`${at} every cluster deregistered in the service`, deleted.length === clusterIds.length, `${deleted.length}/${clusterIds.length}`);
   }
+}
+
+/** What `list` finds, once it finds nothing or after 60 s. */
+async function waitForNone<T>(list: () => Promise<T[]>): Promise<T[]> {
+  for (let i = 0; i < 120; i++) {
+    const found = await list();
+    if (!found.length) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return list();
 }
 
 const reports: Record<string, string | null> = {};
