@@ -2,7 +2,8 @@
 // service stand-in: the swarm of test/runner.test.ts (2 single-node clusters, a compact cluster
 // whose bootstrap installer the runner plays through exec in its pod, a single-node cluster
 // late-bound from a pool, whose binding host's next_step_runner the rebind player ends through
-// exec) goes from applied CRs to every cluster installed, each host and controller a pod.
+// exec) goes from applied CRs to every cluster installed, each host and controller a pod. Under
+// AUTH_TYPE=local: the tokens reach the pods through their launch Secrets, and nowhere else.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ let swarm: TestSwarm;
 test.before(async () => {
   swarm = await testSwarm({
     prefix: 'krun',
+    auth: 'local',
     kubernetes: true,
     clusters: [
       { name: 'sno', topology: 'single-node', count: 2 },
@@ -84,6 +86,14 @@ test('every cluster goes from applied CRs to installed with its hosts and contro
 
   const md = readFileSync(`${result.reportDir}/summary.md`, 'utf8');
   assert.match(md, /container start → installed \| 6 \|/);
+
+  // The tokens are in the launch Secrets (the launcher exports them), in no pod, dist/, output or report.
+  const tokens = swarm.standIn.tokens();
+  assert.ok(tokens.length >= 4);
+  const snoToken = Buffer.from(sno.data!.env!, 'base64').toString();
+  assert.ok(tokens.some((t) => snoToken.includes(`PULL_SECRET_TOKEN=${t}`)), 'the InfraEnv\'s token is in its launch Secret');
+  const public_ = [JSON.stringify(pods), JSON.stringify([...workloads.values()]), out, md, readFileSync(`${result.reportDir}/report.json`, 'utf8')].join('\n');
+  for (const t of tokens) assert.not.ok(public_.includes(t), 'a token outside the launch Secrets');
 });
 
 test.run();
