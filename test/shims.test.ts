@@ -220,6 +220,27 @@ test('agent: nsenter … -- stat <reboot marker> succeeds once the marker exists
   assert.ok(existsSync(join(root, 'opt/install-dir')), 'the installer\'s mkdir -p ran here');
 });
 
+test('nsenter answers `stat PATH` itself, without starting stat; any other stat runs', () => {
+  // A PATH whose stat records that it ran: the fast path must not start it.
+  const spy = join(root, 'spy-bin');
+  mkdirSync(spy, { recursive: true });
+  writeFileSync(join(spy, 'stat'), `#!/bin/sh\necho ran >> ${join(root, 'stat-ran')}\nexec /usr/bin/stat "$@"\n`);
+  chmodSync(join(spy, 'stat'), 0o755);
+  const env = { PATH: `${SHIMS}:${spy}:/usr/bin:/bin` };
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
+  assert.equal([sh([...AGENT_NSENTER, 'stat', file], env).code, sh([...INSTALLER_NSENTER, 'stat', file], env).code], [0, 0]);
+  const missing = sh([...AGENT_NSENTER, 'stat', join(root, 'absent')], env);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /No such file or directory/);
+  assert.is(sh([...AGENT_NSENTER, 'stat', join(root, 'dangling')], env).code, 0, 'a dangling link exists for stat');
+  assert.not.ok(existsSync(join(root, 'stat-ran')), 'stat was started');
+  const sized = sh([...AGENT_NSENTER, 'stat', '-c', '%s', file], env);
+  assert.equal([sized.code, sized.stdout.trim()], [0, '1']);
+  assert.ok(existsSync(join(root, 'stat-ran')), 'stat with options runs stat');
+});
+
 /** The agent's parser of `chronyc -n sources` (formatChronySourcesOutput), in TypeScript. */
 function chronySources(out: string): { name: string; state: string }[] {
   return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[0]?.startsWith('^')).map((f) => ({ name: f[1]!, state: f[0]![1]! }));

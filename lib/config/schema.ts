@@ -228,6 +228,10 @@ export const SwarmConfigSchema = Obj({
     clusterNamesResolveTo: Opt(Type.String({ pattern: '^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$', expect: 'a loopback address such as 127.0.0.1' }), '127.0.0.1'),
     /** Memory limit per fake host, in MiB. */
     memoryMiB: Opt(Type.Integer({ minimum: 16 }), 512),
+    /** More environment for every fake host's processes (the agent's, next_step_runner's, the installer's): the Go runtime's settings, say. */
+    hostEnv: Opt(Type.Unsafe<Record<string, string>>({
+      type: 'object', propertyNames: { pattern: ENV_NAME, expect: 'environment variable names' }, additionalProperties: { type: 'string' },
+    }), {}),
     /** CPU limit per fake host, in cores. */
     cpus: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), 0.5),
     /** Container engines as DOCKER_HOST values; clusters are spread across them (a cluster's

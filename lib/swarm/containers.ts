@@ -94,6 +94,7 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
       DRY_FORCED_HOSTNAME: host.hostname,
       DRY_FAKE_REBOOT_MARKER_PATH: host.rebootMarkerPath,
       DRY_CLUSTER_HOSTS_PATH: host.clusterHostsPath,
+      ...swarm.config.runtime.hostEnv,
     },
     labels: {
       ...swarmLabels(swarm.name),
