@@ -8,6 +8,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { readLaunchPlans } from '../dist/read.ts';
 import type { LaunchPlans } from '../dist/types.ts';
 import { openTarget } from '../engine/target.ts';
+import { HubClient } from '../hub/client.ts';
 import { loadKubeConfig } from '../hub/kubeconfig.ts';
 import { countStates, formatTally } from '../report/counts.ts';
 import { countsLine, renderCounts } from '../report/progress.ts';
@@ -30,6 +31,8 @@ export const statusCommand: CommandModule = {
     const config = await loadConfigFile(String(argv.config));
     const kube = loadKubeConfig({ kubeconfig: argv.kubeconfig as string | undefined, context: argv.context as string | undefined }, config.hub);
     const { kubeConfig } = kube;
+    // A hub that is not there is said here, naming it, before anything is watched.
+    await new HubClient(kube, { retry: { retryForMs: 10_000 } }).ping();
     const engines = openTarget(config, { hub: kube });
     await engines.ping().catch((err: Error) => { throw new UserError(err.message); });
     const dist = String(argv.dist);

@@ -4,6 +4,7 @@
 // connection lost) are retried with back-off.
 import * as k8s from '@kubernetes/client-node';
 import { UserError } from '../config/errors.ts';
+import { connectionFailure, describeConnectionFailure } from '../hub/unreachable.ts';
 
 export interface Kind {
   group: string;
@@ -104,7 +105,8 @@ function describe(err: unknown): string {
     const message = (body as { message?: string } | undefined)?.message;
     if (message) return `${e.code}: ${message}`;
   }
-  return e.message?.split('\n')[0] ?? String(err);
+  const failure = connectionFailure(err);
+  return failure ? describeConnectionFailure(failure) : e.message?.split('\n')[0] ?? String(err);
 }
 
 function safeJson(text: string): unknown {
