@@ -63,4 +63,27 @@ test('killed half-way and run again, the swarm finishes with each container once
   }
 });
 
+test('a known host whose container is replaced (its spec changed) stays known: the run ends, its phases are its new container\'s', async () => {
+  const pool = await testSwarm({ prefix: 'replace', pools: [{ name: 'spare', hosts: 1 }] });
+  try {
+    const first = await executeRun({ dist: pool.dist, config: pool.config, kubeConfig: pool.kubeConfig, output: { write: () => {} } });
+    assert.is(first.endReason, 'done');
+    // Another environment for the host: its container is replaced; its Agent stays known-unbound, unchanged.
+    const changed = { ...pool.config, runtime: { ...pool.config.runtime, hostEnv: { GOGC: '50' }, timeoutMinutes: 1 } };
+    const { synthToDir } = await import('../lib/constructs/synth.ts');
+    const { expandSwarm } = await import('../lib/swarm/expand.ts');
+    synthToDir(expandSwarm(changed), pool.dist);
+    let out = '';
+    const second = await executeRun({ dist: pool.dist, config: changed, kubeConfig: pool.kubeConfig, output: { write: (t) => { out += t; } } });
+    assert.is(second.endReason, 'done', out);
+    const host = second.record.hosts[0]!;
+    assert.is(host.state, 'known-unbound');
+    assert.is(host.adopted, false, 'replaced, not kept');
+    // No phase from before its container started.
+    for (const [m, at] of Object.entries(host.milestones)) assert.ok(at >= host.milestones.containerStarted!, `${m} before the container started: ${JSON.stringify(host.milestones)} ${JSON.stringify(second.record.transitions.filter((t) => t.subject === 'host'))}`);
+  } finally {
+    await pool.cleanup();
+  }
+});
+
 test.run();

@@ -35,7 +35,7 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
       if (stale) await ctx.engines.remove(stale.id);
       record.launchedAt = await ctx.gate.pass();
       if (ctx.signal.aborted) return;
-      ctx.tracker.change(record, 'state', 'launching');
+      ctx.tracker.runnerState(record, 'launching');
       try {
         const info = await ctx.engines.start(spec);
         started(ctx, record, info.id, info.engine, info.startedAt);
@@ -48,10 +48,10 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
 
 function started(ctx: RunContext, record: HostRecord, id: string, engine: string, at: number | null): void {
   Object.assign(record, { containerId: id, engine });
-  ctx.tracker.milestone(record, 'containerStarted', at ?? undefined);
+  ctx.tracker.containerStarted(record, at ?? undefined);
   ctx.tracker.change(record, 'container', 'running');
-  // The Agent may already have been seen (a fast agent): its state stays.
-  if (record.state === 'launching') ctx.tracker.change(record, 'state', 'started');
+  // The Agent may already have been seen (a fast agent, an Agent from before): its state stays.
+  ctx.tracker.runnerState(record, 'started');
 }
 
 function launchSpec(ctx: RunContext, host: FakeHostDoc, launch: AgentLaunch): LaunchSpec {

@@ -307,8 +307,18 @@ export class ServiceStandIn {
     const hostId = body.host_id;
     let host = this.hosts.get(hostId);
     if (!host) this.hosts.set(hostId, (host = { infraEnvId, bound: ie.clusterRef !== null, inventoried: false, mustExit: false, installSent: false }));
+    // A host that registers again while known (its container replaced) keeps its state: the real
+    // service's agent controller, reconciling after the host has sent its inventory again, often
+    // finds the Agent as it was and leaves it untouched (seen with upstream's: no Agent update).
+    const known = ['known', 'known-unbound'].includes(this.agents.get(hostId)?.status?.debugInfo?.state ?? '');
     // A (re-)registered host is asked for its inventory again.
-    Object.assign(host, { mustExit: false, inventoried: false });
+    Object.assign(host, { mustExit: false, inventoried: known });
+    if (known) {
+      return send(res, 201, {
+        id: hostId, infra_env_id: infraEnvId, kind: 'Host', status: this.agents.get(hostId)!.status!.debugInfo!.state,
+        next_step_runner_command: { command: '', args: [JSON.stringify({ infra_env_id: infraEnvId, host_id: hostId, agent_version: this.o.agentImage ?? '' })] },
+      });
+    }
     if (!this.agents.has(hostId)) {
       // CreateAgentCR: named by host id, the InfraEnv's labels, bound when the InfraEnv is.
       const created = await this.o.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
