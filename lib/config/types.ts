@@ -2,7 +2,7 @@
 // rest of the tool reads after loading (every field present; ajv filled the defaults).
 import type { SwarmConfigInput } from './schema.ts';
 
-type Complete<T> = T extends readonly (infer U)[]
+export type Complete<T> = T extends readonly (infer U)[]
   ? Complete<U>[]
   : T extends object
     ? { [K in keyof T]-?: Complete<T[K]> }
