@@ -3,7 +3,7 @@
 // and the usage of a real cgroup and of real processes on this machine.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { histogramDelta, quantile, readHistogram, requestCount } from './bench/swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount } from '../lib/metrics/histogram.ts';
 import { cgroupUsage, PeakTracker, processUsage } from './bench/swarm/usage.ts';
 
 const EXPOSITION = `# HELP http_request_duration_seconds Duration
