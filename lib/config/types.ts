@@ -20,3 +20,6 @@ export function defineSwarm(config: SwarmConfigInput): SwarmConfigInput {
 }
 
 export type { SwarmConfigInput };
+
+/** A limit on a figure of the run report (report.thresholds). */
+export type Threshold = SwarmConfig['report']['thresholds'][number];
