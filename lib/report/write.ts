@@ -1,7 +1,8 @@
-// Writes a run's report folder, `<reportsDir>/<swarm>-<time>/`, with every writer: report.json
-// and summary.md.
+// Writes a run's report folder, `<reportsDir>/<swarm>-<time>/`, with every writer: report.json,
+// summary.md and report.html.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeHtmlReport } from './html.ts';
 import { writeJsonReport } from './json.ts';
 import { writeMarkdownReport } from './markdown.ts';
 import { summarizeRun, type RunSummary, type SummaryOptions } from './summary.ts';
@@ -22,5 +23,6 @@ export async function writeReportFiles(dir: string, record: RunRecord, options: 
   const summary = summarizeRun(record, options);
   await writeJsonReport(dir, record, summary);
   await writeMarkdownReport(dir, summary);
+  await writeHtmlReport(dir, record, summary);
   return summary;
 }
