@@ -191,6 +191,7 @@ test('a metrics profile file: kube-burner\'s YAML loads (its instant flag droppe
     { metricName: 'dbConnections', query: 'sum(pg_stat_database_numbackends{datname="installer"})', unit: null },
     { metricName: 'serviceMemory', query: 'container_memory_working_set_bytes', unit: 'bytes' },
   ]);
+  assert.ok(loadProfileFile(join(root, 'docs/metrics-profile.yaml')).some((q) => q.metricName === 'dbConnections'), 'the README\'s sample profile loads');
   const bad = join(work, 'bad-profile.yaml');
   writeFileSync(bad, '- metricName: ok\n  query: up\n- metricName: two words\n');
   try {

@@ -48,3 +48,15 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
     },
   };
 }
+
+/** A picture of the top of a page (a report's overview and first charts), for the README. */
+export async function screenshot(htmlFile: string, pngFile: string, size = { width: 1200, height: 1500 }): Promise<void> {
+  const chromium = await launchChromium(size);
+  try {
+    const page = await chromium.context.newPage();
+    await page.goto(`file://${htmlFile}`);
+    await page.screenshot({ path: pngFile });
+  } finally {
+    await chromium.close();
+  }
+}
