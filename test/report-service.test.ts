@@ -132,6 +132,10 @@ test('thresholds: max, min, a percentage over the base run, each route, a handle
   assert.is(installed.limit, installed.base! * 1.1);
   assert.is(results[7]!.text, 'service memory peak at most 1 MiB');
   assert.is(checkThresholds([rule({ metric: 'phase.installed.p99', maxPercentOverBase: 10 })], run)[0]!.status, 'needs a base');
+  const clean = summarizeRun(syntheticRun({ clusters: 4, errors5xx: 0 }));
+  const [ties, slowest] = checkThresholds([rule({ metric: 'api.5xx', route: '*', max: 0 }), rule({ metric: 'api.p99', route: '*', max: 100 })], clean);
+  assert.equal([ties!.status, ties!.subject, ties!.value], ['pass', null, 0], 'no route named when all are alike');
+  assert.equal([slowest!.status, slowest!.subject], ['pass', 'GET /v2/infra-envs/{infra_env_id}/downloads/files'], 'the slowest route named');
 
   const md = renderMarkdown({ ...run, thresholds: results });
   assert.match(md, /## Thresholds\n\n4 of 9 passed; \*\*4 crossed\*\*\./);

@@ -66,9 +66,10 @@ export function checkThreshold(rule: Threshold, run: RunSummary, base: RunSummar
   const checked = lookup(run, rule.metric, rule.route).map((v) => checkOne(rule, v, base));
   const measured = checked.filter((c) => c.value !== null && (rule.maxPercentOverBase === null || c.base !== null));
   if (!measured.length) return { rule, text, status: 'no data', subject: null, value: null, base: null, limit: null };
-  // The worst subject decides, and is the one shown.
+  // The worst subject decides, and is named when it stands out (not one of several at the same value).
   const worst = measured.reduce((a, b) => (b.excess > a.excess ? b : a));
-  return { rule, text, status: worst.crossed ? 'crossed' : 'pass', subject: worst.subject, value: worst.value, base: worst.base, limit: worst.limit };
+  const alone = worst.crossed || measured.filter((c) => c.excess === worst.excess).length === 1;
+  return { rule, text, status: worst.crossed ? 'crossed' : 'pass', subject: alone ? worst.subject : null, value: worst.value, base: worst.base, limit: worst.limit };
 }
 
 export function checkThresholds(rules: readonly Threshold[], run: RunSummary, base: RunSummary | null = null): ThresholdResult[] {
