@@ -156,7 +156,7 @@ function phaseChart(s: RunSummary, hosts: HostRecord[], index: number): Chart | 
   const bins = Math.max(1, Math.floor((max - first) / width) + 1);
   const counts = Array.from({ length: bins }, () => 0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor((v - first) / width))]!++;
-  const digits = width < 1 ? 1 : 0;
+  const digits = Math.max(0, Math.ceil(-Math.log10(width) - 1e-9)); // 0.05 → 2, 0.2 → 1, 5 → 0
   return {
     id: `phase-${phase.id}`, section: 'phases', narrow: true, title: phase.title,
     caption: `${values.length} host${values.length === 1 ? '' : 's'}, in bins of ${width.toFixed(digits)} s.`,
