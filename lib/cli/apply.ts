@@ -55,7 +55,13 @@ export const applyCommand: CommandModule = {
     .option('timeout', { type: 'number', default: 300, describe: 'seconds deleted objects may take to be gone' })
     .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' })
     .option('base', { type: 'string', describe: 'a base run\'s report (folder or report.json): report.thresholds relative to a base are checked against it' })
-    .epilogue('Exit status: 0 every cluster installed and every threshold within; 1 a cluster or host not installed, a timeout or an error; 2 every cluster installed but a threshold crossed; 130 interrupted.'),
+    .epilogue('Exit status: 0 every cluster installed and every threshold within; 1 a cluster or host not installed, a timeout or an error; 2 every cluster installed but a threshold crossed; 130 interrupted.')
+    // A usage error is 1 here, not main's 2: 2 means a threshold crossed.
+    .fail((msg, err) => {
+      if (err) throw err;
+      console.error(`error: ${msg} (see npm run apply -- --help)`);
+      process.exit(1);
+    }),
   handler: (argv) => exitWith(async () => {
     // Read before anything changes: a base that can't be read stops apply here.
     const base = argv.base ? summarizeRun(readReport(String(argv.base)).record) : null;
