@@ -4,7 +4,7 @@
 // between samples (a rate must never count a container's whole life in one interval).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { histogramDelta, quantile, readHistogram, requestCount } from './bench/swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount } from '../lib/metrics/histogram.ts';
 import { cpus } from 'node:os';
 import { cgroupUsage, dockerUsage, processUsage, UsageSeries } from './bench/usage.ts';
 import { hub, removeTestContainers, testLabels } from './support/hub.ts';

@@ -24,7 +24,7 @@ import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile, REPO_ROOT } from '../support/hub.ts';
 import { machineBetween, readMachine } from './machine.ts';
-import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from './swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from '../../lib/metrics/histogram.ts';
 import { dockerUsage, processMember, processUsage, UsageSeries, type Members } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/density/density.config.ts'];

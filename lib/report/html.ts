@@ -1,0 +1,14 @@
+// The HTML report: report.html, one file that opens anywhere with no network (html/page.ts).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderHtml } from './html/page.ts';
+import type { RunSummary } from './summary.ts';
+import type { RunRecord } from './types.ts';
+
+export const HTML_REPORT = 'report.html';
+
+export async function writeHtmlReport(dir: string, record: RunRecord, summary: RunSummary): Promise<string> {
+  const path = join(dir, HTML_REPORT);
+  await writeFile(path, renderHtml(summary, record));
+  return path;
+}
