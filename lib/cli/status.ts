@@ -13,7 +13,7 @@ import { loadKubeConfig } from '../hub/kubeconfig.ts';
 import { countStates, formatTally } from '../report/counts.ts';
 import { countsLine, renderCounts } from '../report/progress.ts';
 import { SwarmObserver, type SwarmView } from '../runner/observe.ts';
-import { LAUNCH_DIR } from '../constructs/synth.ts';
+import { LAUNCH_DIR } from '../constructs/dirs.ts';
 import { UserError } from '../config/errors.ts';
 import { exitWith, withConfig, withHub } from './options.ts';
 
