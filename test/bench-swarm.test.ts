@@ -87,8 +87,13 @@ test('real containers that start and stop between samples: every rate within the
     const usage = dockerUsage(docker);
     const series = new UsageSeries();
     const early = await burn('early', 3);
-    await new Promise((r) => setTimeout(r, 3500));
-    // The first sample misses `early`, which has used ~3 CPU seconds by now.
+    // Until it has burnt and sleeps (however busy the machine): its CPU stops growing.
+    const earlyUsed = async () => (await usage.members([{ id: early.id }])).get(early.id)?.cpuSeconds ?? 0;
+    for (let last = -1, now = await earlyUsed(), deadline = Date.now() + 120_000; now < 0.5 || now - last > 0.01; last = now, now = await earlyUsed()) {
+      if (Date.now() > deadline) throw new Error('the early container did not burn and settle in two minutes');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // The first sample misses `early`, which has used its CPU seconds by now.
     series.add(Date.now(), await usage.members([]));
     await new Promise((r) => setTimeout(r, 1000));
     const intervalStart = Date.now();
