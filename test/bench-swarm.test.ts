@@ -4,7 +4,7 @@
 // between samples (a rate must never count a container's whole life in one interval).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { histogramDelta, quantile, readHistogram, requestCount } from './bench/swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount } from '../lib/metrics/histogram.ts';
 import { cpus } from 'node:os';
 import { cgroupUsage, dockerUsage, processUsage, UsageSeries } from './bench/usage.ts';
 import { hub, removeTestContainers, testLabels } from './support/hub.ts';
@@ -87,13 +87,24 @@ test('real containers that start and stop between samples: every rate within the
     const usage = dockerUsage(docker);
     const series = new UsageSeries();
     const early = await burn('early', 3);
-    await new Promise((r) => setTimeout(r, 3500));
-    // The first sample misses `early`, which has used ~3 CPU seconds by now.
+    // Until it has burnt and sleeps (however busy the machine): its CPU stops growing.
+    const earlyUsed = async () => (await usage.members([{ id: early.id }])).get(early.id)?.cpuSeconds ?? 0;
+    for (let last = -1, now = await earlyUsed(), deadline = Date.now() + 120_000; now < 0.5 || now - last > 0.01; last = now, now = await earlyUsed()) {
+      if (Date.now() > deadline) throw new Error('the early container did not burn and settle in two minutes');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // The first sample misses `early`, which has used its CPU seconds by now.
     series.add(Date.now(), await usage.members([]));
     await new Promise((r) => setTimeout(r, 1000));
-    series.add(Date.now(), await usage.members([{ id: early.id }]));
+    const intervalStart = Date.now();
+    series.add(intervalStart, await usage.members([{ id: early.id }]));
     const late = await burn('late', 2);
-    await new Promise((r) => setTimeout(r, 1500));
+    // However busy the machine, until it has used 0.3 CPU seconds (all of it after the last sample).
+    const lateUsed = async () => (await usage.members([{ id: late.id }])).get(late.id)?.cpuSeconds ?? 0;
+    for (const deadline = Date.now() + 60_000; (await lateUsed()) < 0.3;) {
+      if (Date.now() > deadline) throw new Error('the late container got no CPU in a minute');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     series.add(Date.now(), await usage.members([{ id: early.id }, { id: late.id }]));
     await early.remove({ force: true });
     await new Promise((r) => setTimeout(r, 1000));
@@ -101,7 +112,8 @@ test('real containers that start and stop between samples: every rate within the
     const machine = cpus().length;
     assert.is(series.rates.length, 3);
     assert.ok(series.rates[0]![1] < 0.2, `the container missed by the first sample adds ~nothing: ${series.rates[0]![1]}`);
-    assert.ok(series.rates[1]![1] > 0.3, `the one started in the interval adds what it used: ${series.rates[1]![1]}`);
+    const [end, cores] = series.rates[1]!;
+    assert.ok(cores * ((end - intervalStart) / 1000) >= 0.29, `the one started in the interval adds all it used: ${cores} cores over ${(end - intervalStart) / 1000} s`);
     for (const [, cores] of series.rates) assert.ok(cores >= 0 && cores <= machine + 0.1, `${cores} cores on a ${machine}-core machine`);
     assert.ok(series.peak.memoryBytes > 0);
   } finally {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../lib/config/errors.ts';
-import { loadConfigFile, validateConfig } from '../lib/config/load.ts';
+import { loadConfigFile, loadProfileFile, validateConfig } from '../lib/config/load.ts';
 import { SwarmConfigSchema } from '../lib/config/schema.ts';
 import { runSynth } from '../lib/cli/synth.ts';
 
@@ -38,6 +38,23 @@ test('defaults fill every field a user leaves out', () => {
   assert.is(config.network.clusterPrefix, 26);
   assert.is(config.runtime.memoryMiB, 512);
   assert.equal(config.pools, []);
+  assert.equal(config.report, { sampleSeconds: 5, scrapeTimeoutSeconds: 5, metrics: { url: null, tls: null }, prometheus: null, thresholds: [] });
+});
+
+test('thresholds and a Prometheus profile: defaults filled, every figure of the vocabulary accepted', () => {
+  const config = validateConfig({ ...base, report: {
+    metrics: null,
+    prometheus: { url: 'https://thanos.example.com', queries: [{ metricName: 'dbConnections', query: 'sum(pg_stat_database_numbackends)' }] },
+    thresholds: [
+      { metric: 'api.p99', max: 1, description: 'API p99 under 1 s' }, { metric: 'api.5xx', route: '*', max: 0 },
+      { metric: 'phase.installed.p99', maxPercentOverBase: 10 }, { metric: 'profile.dbConnections.max', max: 90 },
+      { metric: 'service.memory.peak', max: 512 }, { metric: 'clusters.installed', min: 4 },
+    ],
+  } });
+  assert.is(config.report.metrics, null, 'metrics: null turns the service\'s /metrics off');
+  assert.equal(config.report.prometheus!.tls, { caFile: null, insecure: false });
+  assert.equal(config.report.prometheus!.queries[0]!.unit, null);
+  assert.equal(config.report.thresholds[1], { metric: 'api.5xx', route: '*', max: 0, min: null, maxPercentOverBase: null, description: null });
 });
 
 test('every optional field of the schema declares its default', () => {
@@ -99,6 +116,13 @@ const bad: [string, unknown, string, RegExp][] = [
   ['hardware requirements without sno', { ...base, serviceTuning: { hwValidatorRequirements: [{ version: 'default', master: {}, arbiter: {}, worker: {}, 'edge-worker': {} }] } }, 'serviceTuning.hwValidatorRequirements[0].sno', /is required/],
   ['validation id with spaces', { ...base, clusters: [{ name: 'x', topology: 'compact', ignoreValidations: { host: ['No Way'] } }] }, 'clusters[0].ignoreValidations.host[0]', /validation id/],
   ['clusters not a list', { ...base, clusters: { name: 'x' } }, 'clusters', /must be array/],
+  ['a threshold on no known figure', { ...base, report: { thresholds: [{ metric: 'api.p95', max: 1 }] } }, 'report.thresholds[0].metric', /a figure of the report such as api\.p99/],
+  ['a threshold with two limits', { ...base, report: { thresholds: [{ metric: 'api.p99', max: 1, min: 0 }] } }, 'report.thresholds[0]', /exactly one of max, min or maxPercentOverBase/],
+  ['a threshold with no limit', { ...base, report: { thresholds: [{ metric: 'api.p99' }] } }, 'report.thresholds[0]', /exactly one of/],
+  ['a route on a figure that has none', { ...base, report: { thresholds: [{ metric: 'service.cpu.peak', route: '/x', max: 1 }] } }, 'report.thresholds[0].route', /not per route/],
+  ['a Prometheus server with nothing to ask', { ...base, report: { prometheus: { url: 'http://prom:9090' } } }, 'report.prometheus', /queries, a profile file, or both/],
+  ['a profile query name with a dash', { ...base, report: { prometheus: { url: 'http://prom:9090', queries: [{ metricName: 'db-conns', query: 'up' }] } } }, 'report.prometheus.queries[0].metricName', /letters, digits and "_"/],
+  ['a metrics URL that is not one', { ...base, report: { metrics: { url: 'localhost:8090/metrics' } } }, 'report.metrics.url', /http:\/\/ or https:\/\/ URL/],
   ['name resolving to a non-loopback address', { ...base, runtime: { clusterNamesResolveTo: '10.0.0.1' } }, 'runtime.clusterNamesResolveTo', /loopback address/],
 ];
 
@@ -158,6 +182,25 @@ test('a config file that does not exist or does not load is a clear error', asyn
   await loadConfigFile(broken).then(
     () => assert.unreachable(),
     (err) => assert.match(err.message, /cannot load/));
+});
+
+test('a metrics profile file: kube-burner\'s YAML loads (its instant flag dropped), a bad entry names its field', () => {
+  const good = join(work, 'profile.yaml');
+  writeFileSync(good, '- query: sum(pg_stat_database_numbackends{datname="installer"})\n  metricName: dbConnections\n  instant: true\n- metricName: serviceMemory\n  query: container_memory_working_set_bytes\n  unit: bytes\n');
+  assert.equal(loadProfileFile(good), [
+    { metricName: 'dbConnections', query: 'sum(pg_stat_database_numbackends{datname="installer"})', unit: null },
+    { metricName: 'serviceMemory', query: 'container_memory_working_set_bytes', unit: 'bytes' },
+  ]);
+  assert.ok(loadProfileFile(join(root, 'docs/metrics-profile.yaml')).some((q) => q.metricName === 'dbConnections'), 'the README\'s sample profile loads');
+  const bad = join(work, 'bad-profile.yaml');
+  writeFileSync(bad, '- metricName: ok\n  query: up\n- metricName: two words\n');
+  try {
+    loadProfileFile(bad);
+    assert.unreachable('a bad profile was accepted');
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    assert.equal((err as ConfigError).problems.map((p) => p.path).sort(), ['[1].metricName', '[1].query']);
+  }
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // The Docker engine and the engine pool against the real Docker engine of the test hub.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { hub, removeTestContainers, testLabels, TEST_ID_LABEL } from './support/hub.ts';
@@ -180,6 +180,14 @@ test('files are written through a helper container as well as directly', async (
   const local = join(dir, 'local');
   await engine.writeFiles({ image, dirs: [join(local, 'h')], files: [{ path: join(local, 'f.json'), content: '{}' }] });
   assert.is(readFileSync(join(local, 'f.json'), 'utf8'), '{}');
+  // What a new container must not find goes, either way (a file absent already is no error).
+  const marker = join(root, 'host-0', 'reboot-marker');
+  writeFileSync(marker, '');
+  await remote.writeFiles({ image, dirs: [], files: [], remove: [marker, join(root, 'host-1', 'absent')] });
+  assert.not.ok(existsSync(marker), 'removed through the helper');
+  writeFileSync(join(local, 'h', 'reboot-marker'), '');
+  await engine.writeFiles({ image, dirs: [], files: [], remove: [join(local, 'h', 'reboot-marker')] });
+  assert.not.ok(existsSync(join(local, 'h', 'reboot-marker')), 'removed directly');
   // No helper container is left behind.
   const helpers = await docker.listContainers({ all: true, filters: { label: ['assisted-swarm.io/component=files-helper'] } });
   assert.is(helpers.length, 0);

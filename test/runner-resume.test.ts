@@ -4,8 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { executeRun } from '../lib/runner/run.ts';
 import { readLaunchPlans } from '../lib/dist/read.ts';
@@ -60,6 +60,46 @@ test('killed half-way and run again, the swarm finishes with each container once
   for (const c of before.filter((x) => x.State !== 'created')) assert.ok(kept.includes(c.Id), `${c.Names[0]} was not kept`);
   for (const hostname of patchedBefore) {
     assert.is(result.record.hosts.find((h) => h.hostname === hostname)!.patches, 0, `${hostname} patched again`);
+  }
+});
+
+test('a known host whose container is replaced (its spec changed) stays known: the run ends, its phases are its new container\'s', async () => {
+  const pool = await testSwarm({ prefix: 'replace', pools: [{ name: 'spare', hosts: 1 }] });
+  try {
+    const first = await executeRun({ dist: pool.dist, config: pool.config, kubeConfig: pool.kubeConfig, output: { write: () => {} } });
+    assert.is(first.endReason, 'done');
+    // Another environment for the host: its container is replaced; its Agent stays known-unbound, unchanged.
+    const changed = { ...pool.config, runtime: { ...pool.config.runtime, hostEnv: { SWARM_TEST_LIFE: '2' }, timeoutMinutes: 1 } };
+    const { synthToDir } = await import('../lib/constructs/synth.ts');
+    const { expandSwarm } = await import('../lib/swarm/expand.ts');
+    synthToDir(expandSwarm(changed), pool.dist);
+    let out = '';
+    const second = await executeRun({ dist: pool.dist, config: changed, kubeConfig: pool.kubeConfig, output: { write: (t) => { out += t; } } });
+    assert.is(second.endReason, 'done', out);
+    const host = second.record.hosts[0]!;
+    assert.is(host.state, 'known-unbound');
+    assert.is(host.adopted, false, 'replaced, not kept');
+    // No phase from before its container started.
+    for (const [m, at] of Object.entries(host.milestones)) assert.ok(at >= host.milestones.containerStarted!, `${m} before the container started: ${JSON.stringify(host.milestones)} ${JSON.stringify(second.record.transitions.filter((t) => t.subject === 'host'))}`);
+  } finally {
+    await pool.cleanup();
+  }
+});
+
+test('a host started anew finds no reboot marker of an earlier life (its group removed and added again)', async () => {
+  const pool = await testSwarm({ prefix: 'relife', pools: [{ name: 'spare', hosts: 1 }] });
+  try {
+    const marker = readLaunchPlans(pool.dist).fakeHosts[0]!.spec.rebootMarkerPath;
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+    let out = '';
+    const run = await executeRun({ dist: pool.dist, config: pool.config, kubeConfig: pool.kubeConfig, output: { write: (t) => { out += t; } } });
+    assert.is(run.endReason, 'done', out);
+    assert.is(run.record.hosts[0]!.state, 'known-unbound');
+    const [container] = await swarmContainers(pool.docker, pool.name);
+    assert.is(container?.State, 'running', 'its agent did not end at once');
+  } finally {
+    await pool.cleanup();
   }
 });
 

@@ -95,9 +95,21 @@ test('every cluster goes from applied CRs to installed; Agents carry the planned
   assert.is(bootstrapFetches.length, 1, 'bootstrap.ign is fetched once, by the played installer');
   assert.ok(existsSync(plans.fakeHosts.find((h) => h.spec.hostname === played[0]!.hostname)!.spec.rebootMarkerPath), 'its reboot marker');
 
+  // The service's side, sampled from the stand-in's /metrics while the run went on.
+  const service = report.series.service;
+  assert.ok(service.samples.length >= 2, `${service.samples.length} samples of the service`);
+  assert.equal(service.gaps, []);
+  const registrations = service.samples.reduce((n: number, s: { routes: Record<string, { requests: number }> }) => n + (s.routes['POST /v2/infra-envs/{infra_env_id}/hosts']?.requests ?? 0), 0);
+  assert.is(registrations, swarm.standIn.calls.registrations, 'every registration the stand-in answered is in the series');
+  assert.ok(report.series.runner.some((s: { hosts: Record<string, number> }) => s.hosts.installed === 6), 'the runner\'s own view saw the hosts installed');
+  assert.ok(report.summary.service.cpu.peak > 0 && report.summary.service.memory.peak > 0);
+  assert.ok(existsSync(join(result.reportDir, 'report.html')));
+
   const md = readFileSync(join(result.reportDir, 'summary.md'), 'utf8');
   if (process.env.SHOW_REPORT) console.log(md);
   assert.match(md, /container start → installed \| 6 \|/);
+  assert.match(md, /^## The service\n\nSampled every 5 s from http:\/\/127\.0\.0\.1:\d+\/metrics: \d+ samples over \d+ s\.$/m);
+  assert.match(md, /^\| `POST \/v2\/infra-envs\/\{infra_env_id\}\/hosts` \| \d+ \|/m);
   assert.match(md, new RegExp(`- ${played[0]!.hostname}: its installer was played by the runner`));
   assert.ok(existsSync(join(result.reportDir, 'summary.md')));
 });

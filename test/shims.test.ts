@@ -118,7 +118,8 @@ const CASES: Case[] = [
     name: 'inventory: sh -c "cp /etc/mtab … && podman run … <agent image> inventory"',
     argv: [...AGENT_NSENTER, 'sh', '-c', `cp /etc/mtab ${root}/mtab-${HOST} && podman run --privileged --pid=host --net=host --rm --quiet -v /var/log:/var/log -v /run/udev:/run/udev -v /dev/disk:/dev/disk -v /run/systemd/journal/socket:/run/systemd/journal/socket -v /var/log:/host/var/log:ro -v /proc/meminfo:/host/proc/meminfo:ro -v /sys/kernel/mm/hugepages:/host/sys/kernel/mm/hugepages:ro -v /proc/cpuinfo:/host/proc/cpuinfo:ro -v ${root}/mtab-${HOST}:/host/etc/mtab:ro -v /sys/block:/host/sys/block:ro -v /sys/devices:/host/sys/devices:ro -v /sys/bus:/host/sys/bus:ro -v /sys/class:/host/sys/class:ro -v /run/udev:/host/run/udev:ro -v /dev/disk:/host/dev/disk:ro ${AGENT} inventory`],
     code: 0,
-    ran: { program: 'inventory', args: [] },
+    // A step lives for a moment: no collector (the limit is there for a step that allocates much).
+    ran: { program: 'inventory', args: [], env: { GOGC: 'off', GOMEMLIMIT: '64MiB' } },
   },
   {
     name: 'disk speed check: sh -c "id=`podman ps --quiet --filter …` ; test ! -z "$id" || timeout … podman run … disk_speed_check …"',
@@ -218,6 +219,27 @@ test('agent: nsenter … -- stat <reboot marker> succeeds once the marker exists
   writeFileSync(marker, '');
   assert.is(sh([...AGENT_NSENTER, 'stat', marker]).code, 0);
   assert.ok(existsSync(join(root, 'opt/install-dir')), 'the installer\'s mkdir -p ran here');
+});
+
+test('nsenter answers `stat PATH` itself, without starting stat; any other stat runs', () => {
+  // A PATH whose stat records that it ran: the fast path must not start it.
+  const spy = join(root, 'spy-bin');
+  mkdirSync(spy, { recursive: true });
+  writeFileSync(join(spy, 'stat'), `#!/bin/sh\necho ran >> ${join(root, 'stat-ran')}\nexec /usr/bin/stat "$@"\n`);
+  chmodSync(join(spy, 'stat'), 0o755);
+  const env = { PATH: `${SHIMS}:${spy}:/usr/bin:/bin` };
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
+  assert.equal([sh([...AGENT_NSENTER, 'stat', file], env).code, sh([...INSTALLER_NSENTER, 'stat', file], env).code], [0, 0]);
+  const missing = sh([...AGENT_NSENTER, 'stat', join(root, 'absent')], env);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /No such file or directory/);
+  assert.is(sh([...AGENT_NSENTER, 'stat', join(root, 'dangling')], env).code, 0, 'a dangling link exists for stat');
+  assert.not.ok(existsSync(join(root, 'stat-ran')), 'stat was started');
+  const sized = sh([...AGENT_NSENTER, 'stat', '-c', '%s', file], env);
+  assert.equal([sized.code, sized.stdout.trim()], [0, '1']);
+  assert.ok(existsSync(join(root, 'stat-ran')), 'stat with options runs stat');
 });
 
 /** The agent's parser of `chronyc -n sources` (formatChronySourcesOutput), in TypeScript. */

@@ -166,6 +166,8 @@ test('a fake host container: the dry-run environment, labels, limits and loopbac
     DRY_FORCED_HOST_IPV4: host.spec.ipv4,
     DRY_FORCED_MAC_ADDRESS: host.spec.macAddress,
     DRY_HOST_ID: host.spec.hostId,
+    GOGC: '50',
+    GOMAXPROCS: '1',
   });
   assert.is(c.command, undefined);
   assert.is(c.networkMode, 'host');

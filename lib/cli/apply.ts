@@ -4,6 +4,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import { readLaunchPlans } from '../dist/read.ts';
+import { readReport } from '../report/read.ts';
+import { summarizeRun } from '../report/summary.ts';
 import { runSwarm } from '../runner/run.ts';
 import { computePlan } from '../plan/compute.ts';
 import { executePlan, type ExecuteResult } from '../plan/execute.ts';
@@ -51,8 +53,18 @@ export const applyCommand: CommandModule = {
     .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation' })
     .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own, and overwrite hub-patched fields changed since apply' })
     .option('timeout', { type: 'number', default: 300, describe: 'seconds deleted objects may take to be gone' })
-    .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' }),
+    .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' })
+    .option('base', { type: 'string', describe: 'a base run\'s report (folder or report.json): report.thresholds relative to a base are checked against it' })
+    .epilogue('Exit status: 0 every cluster installed and every threshold within; 1 a cluster or host not installed, a timeout or an error; 2 every cluster installed but a threshold crossed; 130 interrupted.')
+    // A usage error is 1 here, not main's 2: 2 means a threshold crossed.
+    .fail((msg, err) => {
+      if (err) throw err;
+      console.error(`error: ${msg} (see npm run apply -- --help)`);
+      process.exit(1);
+    }),
   handler: (argv) => exitWith(async () => {
+    // Read before anything changes: a base that can't be read stops apply here.
+    const base = argv.base ? summarizeRun(readReport(String(argv.base)).record) : null;
     const session = await openSession(sessionOptions(argv));
     const secrets = new PullSecrets();
     let plan: Plan;
@@ -96,6 +108,6 @@ export const applyCommand: CommandModule = {
     }
     if (!argv.run) return 0;
     // The runner starts and replaces the fake hosts the plan lists, on the same engines.
-    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines, provenance: plan.provenance });
+    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines, provenance: plan.provenance, base });
   }),
 };

@@ -10,6 +10,7 @@ import { destroyCommand } from './destroy.ts';
 import { statusCommand } from './status.ts';
 import { imagesCommand } from './images.ts';
 import { diffCommand } from './diff.ts';
+import { reportCommand } from './report.ts';
 
 /** Runs one command line (without node and the script); the exit code goes to process.exitCode. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -22,6 +23,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(statusCommand)
     .command(imagesCommand)
     .command(diffCommand)
+    .command(reportCommand)
     .demandCommand(1, 'name a command')
     .strict()
     .fail((msg, err, y) => {

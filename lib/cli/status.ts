@@ -8,11 +8,12 @@ import { loadConfigFile } from '../config/load.ts';
 import { readLaunchPlans } from '../dist/read.ts';
 import type { LaunchPlans } from '../dist/types.ts';
 import { openTarget } from '../engine/target.ts';
+import { HubClient } from '../hub/client.ts';
 import { loadKubeConfig } from '../hub/kubeconfig.ts';
 import { countStates, formatTally } from '../report/counts.ts';
 import { countsLine, renderCounts } from '../report/progress.ts';
 import { SwarmObserver, type SwarmView } from '../runner/observe.ts';
-import { LAUNCH_DIR } from '../constructs/synth.ts';
+import { LAUNCH_DIR } from '../constructs/dirs.ts';
 import { UserError } from '../config/errors.ts';
 import { exitWith, withConfig, withHub } from './options.ts';
 
@@ -32,6 +33,8 @@ export const statusCommand: CommandModule = {
     const config = await loadConfigFile(String(argv.config));
     const kube = loadKubeConfig({ kubeconfig: argv.kubeconfig as string | undefined, context: argv.context as string | undefined }, config.hub);
     const { kubeConfig } = kube;
+    // A hub that is not there is said here, naming it, before anything is watched.
+    await new HubClient(kube, { retry: { retryForMs: 10_000 } }).ping();
     const engines = openTarget(config, { hub: kube });
     await engines.ping().catch((err: Error) => { throw new UserError(err.message); });
     const dist = String(argv.dist);

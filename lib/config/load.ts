@@ -1,17 +1,22 @@
 // Loading a swarm config: the schema check (ajv, which also fills the defaults), then the
 // checks a schema can't say (lib/config/semantic.ts). Every problem is reported at once.
+import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SwarmConfigSchema } from './schema.ts';
+import { parse as parseYaml } from 'yaml';
+import { ProfileQuerySchema, SwarmConfigSchema } from './schema.ts';
 import { ConfigError, fieldPath, type ConfigProblem } from './errors.ts';
 import { semanticProblems } from './semantic.ts';
-import type { SwarmConfig } from './types.ts';
+import type { Complete, SwarmConfig } from './types.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true });
 ajv.addKeyword({ keyword: 'expect', schemaType: 'string' });
 const check = ajv.compile(SwarmConfigSchema);
+const checkProfile = ajv.compile(Type.Array(ProfileQuerySchema));
+
+export type ProfileQueries = Complete<Static<typeof ProfileQuerySchema>>[];
 
 /** Validates a config object and returns it with every default filled in. */
 export function validateConfig(input: unknown, source = 'swarm config'): SwarmConfig {
@@ -36,6 +41,20 @@ export async function loadConfigFile(file: string): Promise<SwarmConfig> {
     throw new ConfigError([{ path: '', message: 'has no default export (export default defineSwarm({...}))' }], file);
   }
   return validateConfig(mod.default, file);
+}
+
+/** Reads a metrics profile: a YAML or JSON list of { metricName, query, unit? } (kube-burner's
+ *  profiles load as they are; their `instant` flag is dropped: every query here is instant). */
+export function loadProfileFile(file: string): ProfileQueries {
+  let input: unknown;
+  try {
+    input = parseYaml(readFileSync(resolve(file), 'utf8'));
+  } catch (err) {
+    throw new ConfigError([{ path: '', message: `cannot read: ${(err as Error).message.split('\n')[0]}` }], file);
+  }
+  if (Array.isArray(input)) input = input.map((q) => (q && typeof q === 'object' ? (({ instant: _, ...rest }) => rest)(q as Record<string, unknown>) : q));
+  if (!checkProfile(input)) throw new ConfigError(schemaProblems(checkProfile.errors ?? []), file);
+  return input as ProfileQueries;
 }
 
 function schemaProblems(errors: ErrorObject[]): ConfigProblem[] {

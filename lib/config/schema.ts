@@ -3,6 +3,7 @@
 // and fills every `default`. Rule kept by a test: every optional field has a default
 // (null where "unset" is meaningful), so a loaded config has no undefined fields.
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
+import { THRESHOLD_METRIC_PATTERN } from './thresholds.ts';
 
 /** An object that rejects unknown fields (a typo in a config must not pass silently). */
 const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, options: object = {}) =>
@@ -150,6 +151,39 @@ const KubernetesTarget = Obj({
   containerdSocket: Opt(OrNull(Type.String({ pattern: '^/', expect: 'an absolute path to a containerd socket' })), null),
 });
 
+const Tls = Obj({
+  caFile: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  insecure: Opt(Type.Boolean(), false),
+});
+
+const HttpUrl = (example: string) => Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', expect: `an http:// or https:// URL such as ${example}` });
+
+/** A query of a metrics profile, kube-burner's shape. */
+export const ProfileQuerySchema = Obj({
+  /** The name it is shown and stored under (and a threshold names: `profile.<metricName>.max`). */
+  metricName: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expect: 'letters, digits and "_", not starting with a digit' }),
+  /** PromQL, asked as an instant query at every sample. */
+  query: Type.String({ minLength: 1 }),
+  /** What the value is in ("cores", "bytes", "connections"). */
+  unit: Opt(OrNull(Type.String({ minLength: 1 })), null),
+});
+
+/** A figure of the run and a limit on it (kube-burner's alerting shape): exactly one of max, min, maxPercentOverBase. */
+const ThresholdSchema = Obj({
+  /** Which figure: lib/config/thresholds.ts lists them with their units. */
+  metric: Type.String({ pattern: THRESHOLD_METRIC_PATTERN, expect: 'a figure of the report such as api.p99, api.5xx, service.memory.peak or phase.installed.p99 (README, "Thresholds")' }),
+  /** For api.*: one route (`METHOD /handler`, or `/handler` for every method), or `*` for each route on its own; null: all requests together. */
+  route: Opt(OrNull(Type.String({ minLength: 1 })), null),
+  /** Crossed when the figure is above it. */
+  max: Opt(OrNull(Type.Number()), null),
+  /** Crossed when the figure is below it. */
+  min: Opt(OrNull(Type.Number()), null),
+  /** Crossed when the figure is more than this many percent above the base run's (compare, or apply --base). */
+  maxPercentOverBase: Opt(OrNull(Type.Number({ minimum: 0 })), null),
+  /** Said with it in reports. */
+  description: Opt(OrNull(Type.String({ minLength: 1 })), null),
+});
+
 export const SwarmConfigSchema = Obj({
   /** The swarm's name: labels every object and container it makes. */
   name: DnsLabel(30),
@@ -228,6 +262,21 @@ export const SwarmConfigSchema = Obj({
     clusterNamesResolveTo: Opt(Type.String({ pattern: '^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$', expect: 'a loopback address such as 127.0.0.1' }), '127.0.0.1'),
     /** Memory limit per fake host, in MiB. */
     memoryMiB: Opt(Type.Integer({ minimum: 16 }), 512),
+    /**
+     * The Go runtime of every fake host's and controller's processes (upstream's agent,
+     * next_step_runner, installer and controller are Go): GOMAXPROCS, GOGC, GOMEMLIMIT. One
+     * processor and a tighter collector cut a fake host's CPU by a quarter and its memory by a
+     * tenth (README, "Density"); null leaves Go's own default.
+     */
+    go: Opt(Obj({
+      maxProcs: Opt(OrNull(Type.Integer({ minimum: 1, maximum: 256 })), 1),
+      gcPercent: Opt(OrNull(Type.Integer({ minimum: -1, maximum: 10000, expect: 'a GOGC percentage (-1: off)' })), 50),
+      memoryLimitMiB: Opt(OrNull(Type.Integer({ minimum: 1 })), null),
+    }), {}),
+    /** More environment for every fake host's processes (the agent's, next_step_runner's, the installer's), after runtime.go's. */
+    hostEnv: Opt(Type.Unsafe<Record<string, string>>({
+      type: 'object', propertyNames: { pattern: ENV_NAME, expect: 'environment variable names' }, additionalProperties: { type: 'string' },
+    }), {}),
     /** CPU limit per fake host, in cores. */
     cpus: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 64 }), 0.5),
     /** Container engines as DOCKER_HOST values; clusters are spread across them (a cluster's
@@ -252,9 +301,38 @@ export const SwarmConfigSchema = Obj({
     /** Seconds between progress lines when the output is not a terminal. */
     progressSeconds: Opt(Type.Number({ exclusiveMinimum: 0 }), 30),
   }), {}),
+  /** What the run report samples during apply, and the limits a run is checked against. */
+  report: Opt(Obj({
+    /** Seconds between samples of the service's /metrics, the Prometheus queries and the runner's own view. */
+    sampleSeconds: Opt(Type.Number({ minimum: 0.1, maximum: 3600 }), 5),
+    /** Seconds a scrape may take; a slower one is a gap in the data, never a slower run. */
+    scrapeTimeoutSeconds: Opt(Type.Number({ minimum: 0.1, maximum: 600 }), 5),
+    /** The service's Prometheus endpoint; null: not sampled. */
+    metrics: Opt(OrNull(Obj({
+      /** null: `<hub.serviceUrl>/metrics`. */
+      url: Opt(OrNull(HttpUrl('http://127.0.0.1:8090/metrics')), null),
+      /** null: hub.tls. */
+      tls: Opt(OrNull(Tls), null),
+    })), {}),
+    /** A Prometheus server to ask a metrics profile of (a hub whose service runs in a pod); null: none. */
+    prometheus: Opt(OrNull(Obj({
+      /** Base URL (`<url>/api/v1/query` is asked), e.g. the thanos-querier route of an OpenShift hub. */
+      url: HttpUrl('https://thanos-querier.example.com'),
+      /** Environment variable holding a bearer token (the token itself never goes in a config). */
+      tokenEnv: Opt(OrNull(Type.String({ pattern: ENV_NAME, expect: 'an environment variable name' })), null),
+      tls: Opt(Tls, {}),
+      /** The profile's queries. */
+      queries: Opt(Type.Array(ProfileQuerySchema), []),
+      /** A metrics profile file (YAML or JSON list of { metricName, query, unit? }) whose queries are added. */
+      profile: Opt(OrNull(Type.String({ minLength: 1 })), null),
+    })), null),
+    /** Limits the run is checked against at the end of apply and by `report compare`. */
+    thresholds: Opt(Type.Array(ThresholdSchema), []),
+  }), {}),
 });
 
 /** What a user writes in swarm.config.ts. */
 export type SwarmConfigInput = Static<typeof SwarmConfigSchema>;
 export type ClusterGroupInput = Static<typeof ClusterGroupSchema>;
 export type PoolInput = Static<typeof PoolSchema>;
+export type ThresholdInput = Static<typeof ThresholdSchema>;

@@ -2,6 +2,7 @@
 // between groups and pools, sizes, and the address plan.
 import { planAddresses } from './addresses.ts';
 import type { ConfigProblem } from './errors.ts';
+import { isPerRoute } from './thresholds.ts';
 import { hostsPerCluster } from './topology.ts';
 import type { SwarmConfig } from './types.ts';
 import { clusterNames, namespaceOf } from './names.ts';
@@ -53,6 +54,13 @@ export function semanticProblems(config: SwarmConfig): ConfigProblem[] {
   if (config.runtime.kubernetes && config.runtime.engines.length) {
     add('runtime.kubernetes', 'fake hosts run either on Docker engines (runtime.engines) or on Kubernetes (runtime.kubernetes): choose one');
   }
+  config.report.thresholds.forEach((t, i) => {
+    const limits = [t.max, t.min, t.maxPercentOverBase].filter((v) => v !== null).length;
+    if (limits !== 1) add(`report.thresholds[${i}]`, 'give exactly one of max, min or maxPercentOverBase');
+    if (t.route !== null && !isPerRoute(t.metric)) add(`report.thresholds[${i}].route`, `${t.metric} is not per route (only api.* figures are)`);
+  });
+  const prom = config.report.prometheus;
+  if (prom && !prom.queries.length && prom.profile === null) add('report.prometheus', 'give queries, a profile file, or both');
 
   problems.push(...planAddresses(config).problems);
   return problems;

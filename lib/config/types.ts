@@ -2,7 +2,7 @@
 // rest of the tool reads after loading (every field present; ajv filled the defaults).
 import type { SwarmConfigInput } from './schema.ts';
 
-type Complete<T> = T extends readonly (infer U)[]
+export type Complete<T> = T extends readonly (infer U)[]
   ? Complete<U>[]
   : T extends object
     ? { [K in keyof T]-?: Complete<T[K]> }
@@ -20,3 +20,6 @@ export function defineSwarm(config: SwarmConfigInput): SwarmConfigInput {
 }
 
 export type { SwarmConfigInput };
+
+/** A limit on a figure of the run report (report.thresholds). */
+export type Threshold = SwarmConfig['report']['thresholds'][number];

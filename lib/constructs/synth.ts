@@ -13,10 +13,9 @@ import { SwarmPool } from './pool.ts';
 import { ServiceTuning } from './service-tuning.ts';
 import { ClusterWorkloads, PoolWorkloads } from './workloads.ts';
 
-export const HUB_DIR = 'hub';
-export const LAUNCH_DIR = 'launch';
-export const KUBERNETES_DIR = 'kubernetes';
-const DIRS = [HUB_DIR, LAUNCH_DIR, KUBERNETES_DIR] as const;
+import { DIST_DIRS as DIRS, HUB_DIR, KUBERNETES_DIR, LAUNCH_DIR } from './dirs.ts';
+
+export { HUB_DIR, KUBERNETES_DIR, LAUNCH_DIR };
 
 /**
  * One cdk8s App per output file. Why not one App for everything: cdk8s resolves and

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../config/errors.ts';
-import { HUB_DIR, KUBERNETES_DIR, LAUNCH_DIR } from '../constructs/synth.ts';
+import { HUB_DIR, KUBERNETES_DIR, LAUNCH_DIR } from '../constructs/dirs.ts';
 import { CONTAINER_ANNOTATION } from '../swarm/kubernetes.ts';
 import type { ClusterHostsFileDoc, DryRunControllerDoc, FakeHostDoc, KubeObject, LaunchOrderDoc, LaunchPlans } from './types.ts';
 

@@ -4,14 +4,15 @@
 // extracts a tar into it. Reading one back: directly, or with the archive API of a container
 // that mounts it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import type { FilesRequest } from './engine.ts';
 import { tar } from './tar.ts';
 
-export async function writeLocally({ dirs, files }: FilesRequest): Promise<void> {
+export async function writeLocally({ dirs, files, remove = [] }: FilesRequest): Promise<void> {
+  for (const path of remove) await rm(path, { force: true });
   for (const dir of dirs) await mkdir(dir, { recursive: true });
   for (const file of files) {
     await mkdir(dirname(file.path), { recursive: true });
@@ -23,22 +24,28 @@ export async function writeLocally({ dirs, files }: FilesRequest): Promise<void>
 }
 
 export async function writeThroughHelper(docker: Docker, request: FilesRequest): Promise<void> {
-  const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path))];
+  const remove = request.remove ?? [];
+  const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path)), ...remove.map((p) => dirname(p))];
   if (!paths.length) return;
   const root = commonDir(paths);
+  // Removing takes running the helper (rm); writing only its archive API.
   const helper = await docker.createContainer({
     name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
     Image: request.image,
-    Entrypoint: ['true'],
+    Entrypoint: remove.length ? ['rm', '-f', ...remove] : ['true'],
     Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
     HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
   });
   try {
+    if (remove.length) {
+      await helper.start();
+      await helper.wait();
+    }
     const entries = [
       ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
       ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
     ];
-    await helper.putArchive(tar(entries), { path: root });
+    if (entries.length) await helper.putArchive(tar(entries), { path: root });
   } finally {
     await helper.remove({ force: true }).catch(() => undefined);
   }

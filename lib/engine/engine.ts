@@ -69,6 +69,12 @@ export interface FilesRequest {
   image: string;
   /** A running container that mounts them, for engines that write through one (null: none yet). */
   container?: string | null;
+  /**
+   * Files to remove first, that a new container must not find: an earlier life's reboot marker
+   * would end its agent at once. (An engine whose containers start through the launcher, as
+   * Kubernetes' do, lets the launcher clear them at a container's first start.)
+   */
+  remove?: string[];
 }
 
 /** What an engine can hold, for plan's warning before a run that will not fit. */

@@ -16,8 +16,9 @@ import {
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { KubeObject } from '../dist/types.ts';
 import { UserError } from '../config/errors.ts';
+import { connectionFailure } from './unreachable.ts';
 import type { LoadedKubeConfig } from './kubeconfig.ts';
-import { ConflictError, describeError, fieldConflicts, StaleObjectError, statusCode } from './errors.ts';
+import { ConflictError, describeError, fieldConflicts, HubUnavailableError, hubName, StaleObjectError, statusCode } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
 export const FIELD_MANAGER = 'assisted-swarm';
@@ -116,10 +117,17 @@ export class HubClient {
     return this.limit(() => withRetry(what, attempt, this.retry));
   }
 
-  /** Fails with a clear message when the hub does not answer (after the retry budget). */
+  /**
+   * Fails with a clear message when the hub does not answer (after the retry budget): which hub
+   * (server, context, kubeconfig), what failed (refused, unresolvable, TLS, timeout) and what to check.
+   */
   async ping(): Promise<string> {
-    const version = await this.request(`reach ${this.server}`, () => this.versionApi.getCode());
-    return version.gitVersion;
+    try {
+      const version = await this.request(`reach ${this.server}`, () => this.versionApi.getCode());
+      return version.gitVersion;
+    } catch (err) {
+      throw unreachableHub(this.hub, err);
+    }
   }
 
   /** Server-side apply; returns the object as stored (or as it would be, with dryRun). */
@@ -219,4 +227,22 @@ export class HubClient {
     if (discovery) return new UserError(`${what}: ${describeError(err)}`);
     return err;
   }
+}
+
+/** The error for a hub that could not be reached (or refused us), naming it and what to check. */
+export function unreachableHub(hub: LoadedKubeConfig, err: unknown): UserError {
+  const choose = 'the kubeconfig (--kubeconfig, hub.kubeconfig, $KUBECONFIG) and context (--context, hub.context)';
+  const cause = err instanceof HubUnavailableError ? err.cause : err;
+  const failure = connectionFailure(cause ?? err);
+  const code = statusCode(cause ?? err);
+  if (failure) {
+    const lasted = err instanceof HubUnavailableError ? ` (for ${Math.round(err.failingForMs / 1000)} s)` : '';
+    const message = `${hubName(hub)} ${failure.what}${lasted} [${failure.code}]: ${failure.check}; are ${choose} the right ones?`;
+    // A hub that may come back (down, slow, restarting) exits 3; one that never will as configured (TLS, a bad name), 1.
+    return ['refused', 'timeout', 'reset', 'unreachable'].includes(failure.kind) ? new HubUnavailableError(message) : new UserError(message);
+  }
+  if (code === 401 || code === 403) {
+    return new UserError(`${hubName(hub)} refused our credentials (${describeError(cause ?? err)}): the kubeconfig's user has expired or lacks rights`);
+  }
+  return err instanceof UserError ? new UserError(`${hubName(hub)}: ${err.message}`, err.exitCode) : new UserError(`${hubName(hub)}: ${describeError(err)}`);
 }

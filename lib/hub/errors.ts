@@ -3,15 +3,20 @@
 // and which failures are worth retrying.
 import { ApiException } from '@kubernetes/client-node';
 import { UserError } from '../config/errors.ts';
+import { connectionFailure, describeConnectionFailure } from './unreachable.ts';
 
 /** Exit code of a command that gave up because the hub did not answer. */
 export const HUB_UNAVAILABLE_EXIT = 3;
 
 /** The hub kept failing (down, 5xx, 429) for longer than the retry budget. */
 export class HubUnavailableError extends UserError {
-  constructor(message: string) {
+  /** How long it kept failing, and the last failure. */
+  readonly failingForMs: number;
+  constructor(message: string, options: { cause?: unknown; failingForMs?: number } = {}) {
     super(message, HUB_UNAVAILABLE_EXIT);
     this.name = 'HubUnavailableError';
+    this.cause = options.cause;
+    this.failingForMs = options.failingForMs ?? 0;
   }
 }
 
@@ -75,6 +80,8 @@ export function fieldConflicts(err: unknown): FieldConflict[] {
 
 /** The code of a connection-level failure (ECONNREFUSED, ECONNRESET, …), looking through causes. */
 export function networkCode(err: unknown): string | undefined {
+  const failure = connectionFailure(err);
+  if (failure) return failure.code;
   for (let e = err as { code?: unknown; cause?: unknown; name?: string } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'ETIMEDOUT';
     if (typeof e.code === 'string') return e.code;
@@ -101,14 +108,21 @@ export function retryAfterSeconds(err: unknown): number | undefined {
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** One line saying what failed: "500 InternalError: etcdserver: …" or "connection refused (ECONNREFUSED)". */
+/** One line saying what failed: "500 InternalError: etcdserver: …" or "refused the connection (ECONNREFUSED): …". */
 export function describeError(err: unknown): string {
   const code = statusCode(err);
   if (code !== undefined) {
     const status = statusBody(err);
     return `${code}${status?.reason ? ` ${status.reason}` : ''}: ${status?.message ?? 'no message'}`;
   }
+  const failure = connectionFailure(err);
+  if (failure) return describeConnectionFailure(failure);
   const net = networkCode(err);
   const message = (err as Error)?.message?.split('\n')[0] ?? String(err);
   return net ? `${message} (${net})` : message;
+}
+
+/** "the hub https://… (context "x" of /path/kubeconfig)": which hub a message is about. */
+export function hubName(hub: { server: string; context: string; source: string }): string {
+  return `the hub ${hub.server} (context "${hub.context}" of ${hub.source})`;
 }

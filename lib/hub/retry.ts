@@ -32,6 +32,7 @@ export async function withRetry<T>(what: string, attempt: () => Promise<T>, poli
         throw new HubUnavailableError(
           `${what}: the hub kept failing for ${Math.round(failingFor / 1000)} s (last: ${describeError(err)}); ` +
           'what was done before stays done: run the command again once the hub answers',
+          { cause: err, failingForMs: failingFor },
         );
       }
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(n, 16));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { HUB_DIR, LAUNCH_DIR } from '../constructs/synth.ts';
+import { HUB_DIR, LAUNCH_DIR } from '../constructs/dirs.ts';
 import type { Provenance } from './types.ts';
 
 /** sha256 over the names and contents of dist/hub/*.yaml and dist/launch/*.yaml. */

@@ -1,6 +1,7 @@
 // The Markdown summary: what a person reads first after a run (and can paste into a PR).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { profileSection, serviceSection, thresholdSection } from './markdown-sections.ts';
 import type { RunSummary } from './summary.ts';
 
 export const MARKDOWN_REPORT = 'summary.md';
@@ -25,6 +26,7 @@ export function renderMarkdown(s: RunSummary): string {
   out.push(`Started ${s.startedAt}, ended ${s.endedAt ?? '–'} (${s.durationSeconds?.toFixed(0) ?? '–'} s, ${s.endReason ?? 'running'}).`);
   out.push(`Applied from ${source(s.provenance)}.`);
   out.push(`Launch rate ${s.settings.launchRate}/s, concurrency ${s.settings.concurrency}, restart cap ${s.settings.restartLimit}, timeout ${s.settings.timeoutMinutes} min, engines: ${s.settings.engines.join(', ') || 'local'}.`, '');
+  out.push(...thresholdSection(s));
 
   out.push(`## Final states`, '', `Hosts (${s.hosts.total}; ${s.hosts.adopted} kept from an earlier run, ${s.hosts.restarts} container restarts, ${s.hosts.patches} Agent patches):`, '');
   out.push('| state | hosts |', '| --- | ---: |', states(s.hosts.byFinalState), '');
@@ -39,6 +41,10 @@ export function renderMarkdown(s: RunSummary): string {
   out.push('');
 
   const lr = s.launchRate;
+  const startedAt = Date.parse(s.startedAt);
+  out.push(...serviceSection(s, startedAt));
+  out.push(...profileSection(s, startedAt));
+
   out.push('## Launch rate', '', `${lr.launched} hosts launched: ${rate(lr.achieved)}/s achieved (configured ${lr.configured}/s), at most ${lr.maxInOneSecond} in one second; containers started ${rate(lr.startedPerSecond)}/s.`, '');
 
   out.push('## Failures', '');

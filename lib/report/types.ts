@@ -1,6 +1,8 @@
-// What a run records: every host and cluster with its state over time, and every transition.
+// What a run records: every host and cluster with its state over time, every transition, and
+// the series the sampler kept (lib/metrics).
 // The runner fills it (lib/runner/tracker.ts); the report's phases and writers read it. Times
 // are milliseconds since the epoch, on the runner's clock.
+import type { RunSeries } from '../metrics/types.ts';
 
 /** The points of a fake host's life the report measures between. */
 export const MILESTONES = ['containerStarted', 'registered', 'known', 'installing', 'installed'] as const;
@@ -88,4 +90,6 @@ export interface RunRecord {
   hosts: HostRecord[];
   clusters: ClusterRecord[];
   transitions: Transition[];
+  /** What was sampled during the run (absent in reports of runs before sampling, or never started). */
+  series?: RunSeries;
 }

@@ -82,8 +82,8 @@ function track(ctx: RunContext, record: HostRecord, agent: HubObject): void {
   if (state) {
     record.stateInfo = stateInfo;
     tracker.change(record, 'state', state, stateInfo ?? undefined);
-  } else if (record.state === 'started' || record.state === 'launching' || record.state === 'planned') {
-    tracker.change(record, 'state', 'registered');
+  } else {
+    tracker.runnerState(record, 'registered');
   }
   if (stage) tracker.change(record, 'stage', stage);
   for (const c of agent.status?.conditions ?? []) {

@@ -4,6 +4,8 @@
 // connection lost) are retried with back-off.
 import * as k8s from '@kubernetes/client-node';
 import { UserError } from '../config/errors.ts';
+import { connectionFailure, describeConnectionFailure } from '../hub/unreachable.ts';
+import { noteApiError } from '../metrics/api-errors.ts';
 
 export interface Kind {
   group: string;
@@ -63,6 +65,7 @@ export async function watchKind(
   // An informer stops on an error other than "too old"; it is started again after a pause.
   informer.on('error', (err) => {
     if (stopped) return;
+    noteApiError('hub');
     onError(new Error(`watch of ${kind.plural} failed (${describe(err)}); watching again`));
     setTimeout(() => { if (!stopped) void informer.start(); }, 2000).unref();
   });
@@ -87,6 +90,7 @@ export async function withRetry<T>(what: string, fn: () => Promise<T>): Promise<
     try {
       return await fn();
     } catch (err) {
+      noteApiError('hub');
       const code = (err as { code?: number | string }).code;
       const retryable = typeof code !== 'number' || code === 429 || code >= 500;
       if (!retryable || attempt >= RETRY_DELAYS_MS.length) {
@@ -104,7 +108,8 @@ function describe(err: unknown): string {
     const message = (body as { message?: string } | undefined)?.message;
     if (message) return `${e.code}: ${message}`;
   }
-  return e.message?.split('\n')[0] ?? String(err);
+  const failure = connectionFailure(err);
+  return failure ? describeConnectionFailure(failure) : e.message?.split('\n')[0] ?? String(err);
 }
 
 function safeJson(text: string): unknown {

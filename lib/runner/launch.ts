@@ -3,7 +3,10 @@
 // second. A host's container runs the launch plan's spec plus what the ignition said: the
 // agent's command line, the unit's environment (the token), and the CA file --cacert names.
 import type { FakeHostDoc } from '../dist/types.ts';
+import { dirname, join } from 'node:path';
 import type { LaunchSpec } from '../engine/engine.ts';
+import { placementKey } from '../engine/pool.ts';
+import { ANSWER_FILE, REQUEST_FILE } from './players/bootstrap-request.ts';
 import type { HostRecord } from '../report/types.ts';
 import type { Existing } from './adopt.ts';
 import type { RunContext } from './context.ts';
@@ -33,9 +36,13 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
       const spec = launchSpec(ctx, host, launch);
       const stale = existing.stale.get(host.spec.hostname);
       if (stale) await ctx.engines.remove(stale.id);
+      // A new container starts its host's life afresh: an earlier one's reboot marker (a group
+      // removed and added again) would end its agent at once, an earlier bootstrap request be played.
+      const engine = ctx.engines.engineFor(placementKey(host.spec.container.labels));
+      await engine.writeFiles({ image: spec.image, dirs: [], files: [], remove: lifeFiles(host) });
       record.launchedAt = await ctx.gate.pass();
       if (ctx.signal.aborted) return;
-      ctx.tracker.change(record, 'state', 'launching');
+      ctx.tracker.runnerState(record, 'launching');
       try {
         const info = await ctx.engines.start(spec);
         started(ctx, record, info.id, info.engine, info.startedAt);
@@ -48,10 +55,10 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
 
 function started(ctx: RunContext, record: HostRecord, id: string, engine: string, at: number | null): void {
   Object.assign(record, { containerId: id, engine });
-  ctx.tracker.milestone(record, 'containerStarted', at ?? undefined);
+  ctx.tracker.containerStarted(record, at ?? undefined);
   ctx.tracker.change(record, 'container', 'running');
-  // The Agent may already have been seen (a fast agent): its state stays.
-  if (record.state === 'launching') ctx.tracker.change(record, 'state', 'started');
+  // The Agent may already have been seen (a fast agent, an Agent from before): its state stays.
+  ctx.tracker.runnerState(record, 'started');
 }
 
 function launchSpec(ctx: RunContext, host: FakeHostDoc, launch: AgentLaunch): LaunchSpec {
@@ -62,4 +69,10 @@ function launchSpec(ctx: RunContext, host: FakeHostDoc, launch: AgentLaunch): La
     restartLimit: ctx.config.runtime.restartLimit,
     runtimeFiles: launch.caCert ? [launch.caCert] : [],
   };
+}
+
+/** The files of a host's folder that belong to one life of its container. */
+function lifeFiles(host: FakeHostDoc): string[] {
+  const dir = dirname(host.spec.rebootMarkerPath);
+  return [host.spec.rebootMarkerPath, join(dir, REQUEST_FILE), join(dir, ANSWER_FILE)];
 }

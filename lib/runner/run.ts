@@ -14,7 +14,8 @@
 //                   and the end of next_step_runner on (un)binding (gap 4)  (Agents, exec)
 //   5 launch.ts     fake host containers, at the launch rate
 //   6 wait.ts       until every cluster is installed or failed, or the timeout
-//   7 lib/report    reports/<swarm>-<time>/report.json and summary.md
+//     sampling.ts   the service's /metrics, a Prometheus profile, the runner's own view (lib/metrics)
+//   7 lib/report    reports/<swarm>-<time>/report.json, summary.md and report.html; thresholds
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
@@ -27,6 +28,8 @@ import { describeKubeConfig } from '../hub/kubeconfig.ts';
 import { gitProvenance } from '../plan/provenance.ts';
 import type { Provenance } from '../plan/types.ts';
 import { Progress } from '../report/progress.ts';
+import type { RunSummary } from '../report/summary.ts';
+import { crossed } from '../report/thresholds.ts';
 import type { EndReason, RunRecord } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { adoptContainers } from './adopt.ts';
@@ -43,6 +46,7 @@ import { loadRunPlan, refKey } from './plan.ts';
 import { bootstrapPlayer } from './players/bootstrap.ts';
 import { rebindPlayer } from './players/rebind.ts';
 import { RateGate } from './rate.ts';
+import { startSampling } from './sampling.ts';
 import { Tracker } from './tracker.ts';
 import { soak, waitUntilDone } from './wait.ts';
 
@@ -63,6 +67,8 @@ export interface RunOptions {
   reportsDir?: string;
   /** The git commit, branch and dirty flag the report records; apply passes its plan's (default: read from the current directory). */
   provenance?: Provenance;
+  /** A base run's summary (apply --base): the base-relative thresholds are checked against it. */
+  base?: RunSummary | null;
 }
 
 export interface RunResult {
@@ -70,9 +76,18 @@ export interface RunResult {
   endReason: EndReason;
   reportDir: string;
   record: RunRecord;
+  summary: RunSummary;
 }
 
-/** Returns the exit code for apply: 0 when every cluster installed, 1 otherwise, 130 interrupted. */
+/** apply's exit code, the worse first: 130 interrupted; 1 a run that did not install every
+ *  cluster (or failed a host, or timed out); 2 a threshold crossed; 0 otherwise. */
+export function exitCodeOf(endReason: EndReason, allInstalled: boolean, thresholdsCrossed: boolean): number {
+  if (endReason === 'interrupted') return 130;
+  if (endReason !== 'done' || !allInstalled) return 1;
+  return thresholdsCrossed ? 2 : 0;
+}
+
+/** Returns the exit code for apply (exitCodeOf). */
 export async function runSwarm(options: RunOptions): Promise<number> {
   return (await executeRun(options)).exitCode;
 }
@@ -119,6 +134,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   let failure: unknown;
   progress.start();
   ctx.log(`runner: swarm ${plan.swarm}: ${plan.hosts.length} fake hosts, ${plan.controllers.length} clusters, on ${engines.name}`);
+  const sampling = startSampling(config, tracker.record, ctx.log);
   try {
     await writeHostFiles(ctx);
     const existing = await adoptContainers(ctx);
@@ -145,15 +161,17 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     options.signal?.removeEventListener('abort', onSignal);
+    tracker.record.series = await sampling.stop();
     progress.stop();
   }
   const record = tracker.end(endReason);
-  const { dir } = await writeReport(options.reportsDir ?? runtime.reportsDir, record);
+  const { dir, summary } = await writeReport(options.reportsDir ?? runtime.reportsDir, record, { thresholds: config.report.thresholds, base: options.base ?? null });
+  const over = crossed(summary.thresholds);
+  if (summary.thresholds.length) output.write(`runner: thresholds: ${over.length ? `${over.length} crossed: ${over.map((t) => t.text).join('; ')}` : `all ${summary.thresholds.length} within`}\n`);
   output.write(`runner: ${endReason}; report in ${dir}\n`);
   if (failure) throw failure instanceof EngineError ? new UserError(failure.message) : failure;
   const allInstalled = record.clusters.every((c) => c.outcome === 'installed') && !record.hosts.some((h) => h.outcome === 'failed');
-  const exitCode = endReason === 'interrupted' ? 130 : endReason === 'done' && allInstalled ? 0 : 1;
-  return { exitCode, endReason, reportDir: dir, record };
+  return { exitCode: exitCodeOf(endReason, allInstalled, over.length > 0), endReason, reportDir: dir, record, summary };
 }
 
 function playerContext(ctx: RunContext): PlayerContext {

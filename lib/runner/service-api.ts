@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { UserError } from '../config/errors.ts';
+import { noteApiError } from '../metrics/api-errors.ts';
 
 export interface ServiceTls {
   caFile: string | null;
@@ -43,6 +44,12 @@ export interface ServiceCall {
 
 /** One request to the service; resolves with the body of a 2xx answer, rejects with a ServiceError. */
 export function callService(method: string, url: string, tls: ServiceTls, call: ServiceCall = {}): Promise<Buffer> {
+  const answer = request(method, url, tls, call);
+  answer.catch(() => noteApiError('service'));
+  return answer;
+}
+
+function request(method: string, url: string, tls: ServiceTls, call: ServiceCall): Promise<Buffer> {
   const { headers = {}, body, timeoutMs = 30_000 } = call;
   const target = new URL(url);
   const secure = target.protocol === 'https:';

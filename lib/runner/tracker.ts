@@ -1,6 +1,10 @@
 // Every host's and cluster's state over time: the one place the runner's watchers write what
 // they see, as transitions with timestamps. The report and the live progress read it.
-import type { ClusterRecord, EndReason, Failure, HostRecord, Milestone, RunRecord, Transition } from '../report/types.ts';
+import { MILESTONES, type ClusterRecord, type EndReason, type Failure, type HostRecord, type Milestone, type RunRecord, type Transition } from '../report/types.ts';
+
+/** A host's states before its Agent says one: the runner's own words. */
+export const RUNNER_STATES = ['planned', 'launching', 'started', 'registered'] as const;
+export type RunnerState = (typeof RUNNER_STATES)[number];
 import type { RunPlan } from './plan.ts';
 
 export class Tracker {
@@ -73,6 +77,24 @@ export class Tracker {
     return true;
   }
 
+  /**
+   * A host's state in the runner's own words (launching, started), only while the service has
+   * not given it one: once its Agent says a state, that is its state, whatever happens to its
+   * container (a replaced container's agent may register again without the Agent changing).
+   */
+  runnerState(host: HostRecord, to: RunnerState, info?: string): void {
+    if ((RUNNER_STATES as readonly string[]).includes(host.state)) this.change(host, 'state', to, info);
+  }
+
+  /**
+   * Its container started at `at`: milestones seen before are its predecessor's (a container
+   * replaced, an Agent from an earlier run) and go; the next ones are this container's.
+   */
+  containerStarted(host: HostRecord, at = this.now()): void {
+    for (const m of MILESTONES) if (m !== 'containerStarted' && (host.milestones[m] ?? Infinity) < at) delete host.milestones[m];
+    host.milestones.containerStarted = at;
+  }
+
   /** Something that happened (not a state): a patch, a restart, a start. */
   event(subject: HostRecord | ClusterRecord, field: string, to: string, info?: string): void {
     this.push(subject, field, null, to, info);
@@ -114,10 +136,14 @@ export class Tracker {
     this.event(cluster, 'outcome', 'installed');
   }
 
-  /** Every cluster installed or failed, and every host no cluster takes registered and known (or failed). */
+  /**
+   * Every host launched (its container started or kept, or played, or failed), every cluster
+   * installed or failed, and every host no cluster takes known (or failed).
+   */
   done(): boolean {
     for (const c of this.clusters.values()) if (!c.outcome) return false;
     for (const h of this.hosts.values()) {
+      if (!h.containerId && !h.played && !h.outcome) return false;
       if (h.cluster === null && !h.outcome && h.state !== 'known-unbound') return false;
     }
     return true;

@@ -65,6 +65,15 @@ export function clusterHostnames(cluster: Pick<Cluster, 'name' | 'baseDomain'>, 
     .map((name) => `${name}:${address}`);
 }
 
+/** GOMAXPROCS, GOGC, GOMEMLIMIT from runtime.go (what is null is left out). */
+export function goRuntimeEnv(go: Swarm['config']['runtime']['go']): Record<string, string> {
+  return {
+    ...(go.maxProcs !== null ? { GOMAXPROCS: String(go.maxProcs) } : {}),
+    ...(go.gcPercent !== null ? { GOGC: go.gcPercent < 0 ? 'off' : String(go.gcPercent) } : {}),
+    ...(go.memoryLimitMiB !== null ? { GOMEMLIMIT: `${go.memoryLimitMiB}MiB` } : {}),
+  };
+}
+
 function resources(swarm: Swarm) {
   return {
     memoryBytes: swarm.config.runtime.memoryMiB * 1024 * 1024,
@@ -94,6 +103,8 @@ export function fakeHostContainer(swarm: Swarm, host: FakeHost, cluster: Cluster
       DRY_FORCED_HOSTNAME: host.hostname,
       DRY_FAKE_REBOOT_MARKER_PATH: host.rebootMarkerPath,
       DRY_CLUSTER_HOSTS_PATH: host.clusterHostsPath,
+      ...goRuntimeEnv(swarm.config.runtime.go),
+      ...swarm.config.runtime.hostEnv,
     },
     labels: {
       ...swarmLabels(swarm.name),
@@ -131,6 +142,7 @@ export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSp
       SKIP_CERT_VERIFICATION: String(hub.tls.insecure || hub.serviceUrl.startsWith('http://')),
       // true waits for a `cvo` operator this service never registers (checked with upstream).
       CHECK_CLUSTER_VERSION: 'false',
+      ...goRuntimeEnv(swarm.config.runtime.go),
     },
     labels: {
       ...swarmLabels(swarm.name),

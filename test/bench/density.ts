@@ -24,12 +24,14 @@ import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile, REPO_ROOT } from '../support/hub.ts';
 import { machineBetween, readMachine } from './machine.ts';
-import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from './swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from '../../lib/metrics/histogram.ts';
 import { dockerUsage, processMember, processUsage, UsageSeries, type Members } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/density/density.config.ts'];
 const LATENCY = 'http_request_duration_seconds';
 const SAMPLE_MS = 5000;
+/** PSS takes reading every process's smaps: every sixth sample (30 s), CPU at every one. */
+const MEMORY_EVERY = 6;
 const MiB = 2 ** 20;
 const docker = new Docker();
 
@@ -93,12 +95,14 @@ function measure(swarm: string, serviceUrl: string, runner: () => number | undef
   let running = true;
   const first = readMachine();
   const begin = metrics(serviceUrl).catch(() => '');
+  let n = 0;
   const loop = (async () => {
     while (running) {
       const at = Date.now();
+      const withMemory = n++ % MEMORY_EVERY === 0;
       const list = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`, `${LABEL.component}=fake-host`] } }).catch(() => null);
       hosts = Math.max(hosts, list?.length ?? 0);
-      series.fakeHosts.add(at, list && (await usage.members(list.map((c) => ({ id: c.Id })))));
+      series.fakeHosts.add(at, list && (await usage.members(list.map((c) => ({ id: c.Id })), withMemory)));
       series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
       series.postgres.add(at, processUsage('postgres'));
       series.runner.add(at, pidUsage(runner()));

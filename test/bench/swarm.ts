@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile } from '../support/hub.ts';
-import { histogramDelta, quantile, readHistogram, requestCount } from './swarm/latency.ts';
+import { histogramDelta, quantile, readHistogram, requestCount } from '../../lib/metrics/histogram.ts';
 import { dockerUsage, processUsage, UsageSeries, type Peak } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/swarm/swarm.config.ts'];

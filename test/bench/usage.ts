@@ -50,15 +50,19 @@ export function cgroupDir(pid: number): string | null {
   return dir && existsSync(dir) ? dir : null;
 }
 
-/** CPU seconds the cgroup of `pid` used so far, the PSS sum of its processes, and how many there are; null when gone. */
-export function cgroupUsage(pid: number): { cpuSeconds: number; memoryBytes: number; processes: number } | null {
+/**
+ * CPU seconds the cgroup of `pid` used so far, the PSS sum of its processes (NaN without
+ * `memory`: reading every process's smaps is most of a sample's cost), and how many there are;
+ * null when gone.
+ */
+export function cgroupUsage(pid: number, memory = true): { cpuSeconds: number; memoryBytes: number; processes: number } | null {
   const dir = cgroupDir(pid);
   if (!dir) return null;
   const cpuSeconds = dir.startsWith('/sys/fs/cgroup/cpuacct')
     ? Number(read(join(dir, 'cpuacct.usage')) ?? 0) / 1e9
     : statField(read(join(dir, 'cpu.stat')) ?? '', 'usage_usec') / 1e6;
   const pids = (read(join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean);
-  return { cpuSeconds, memoryBytes: pids.reduce((sum, p) => sum + pss(p), 0), processes: pids.length };
+  return { cpuSeconds, memoryBytes: memory ? pids.reduce((sum, p) => sum + pss(p), 0) : NaN, processes: pids.length };
 }
 
 let bootTime: number | undefined;
@@ -109,10 +113,13 @@ export class UsageSeries {
       this.last = null;
       return;
     }
+    // A sample may leave memory out (NaN): it then counts for CPU only.
     const memory = [...members.values()].reduce((n, m) => n + m.memoryBytes, 0);
-    this.peak.memoryBytes = Math.max(this.peak.memoryBytes, memory);
-    this.memorySum += memory;
-    this.samples++;
+    if (!Number.isNaN(memory)) {
+      this.peak.memoryBytes = Math.max(this.peak.memoryBytes, memory);
+      this.memorySum += memory;
+      this.samples++;
+    }
     if (this.last && at > this.last.at) {
       const used = intervalCpu(this.last, members);
       const cores = used / ((at - this.last.at) / 1000);
@@ -155,7 +162,7 @@ export class ContainerUsage {
   private readonly known = new Map<string, { pid: number; startedAt: number }>();
   constructor(private readonly inspect: (id: string) => Promise<{ pid: number; startedAt: number } | null>) {}
 
-  async members(containers: ContainerRef[]): Promise<Members> {
+  async members(containers: ContainerRef[], memory = true): Promise<Members> {
     const out: Members = new Map();
     await Promise.all(containers.map(async ({ id }) => {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -165,7 +172,7 @@ export class ContainerUsage {
           if (!found || !found.pid) return;
           this.known.set(id, (info = found));
         }
-        const u = cgroupUsage(info.pid);
+        const u = cgroupUsage(info.pid, memory);
         if (u) return void out.set(id, { cpuSeconds: u.cpuSeconds, memoryBytes: u.memoryBytes, startedAt: info.startedAt });
       }
     }));

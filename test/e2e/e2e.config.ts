@@ -28,4 +28,14 @@ export default defineSwarm({
     { name: 'late', topology: 'single-node', hostsFrom: 'pool' },
   ],
   pools: [{ name: 'pool', hosts: 2 }],
+  // Checked at the end of apply (a crossed one exits 2, which the suite counts as a failure):
+  // loose limits that say "the service held up", not a benchmark.
+  report: {
+    thresholds: [
+      { metric: 'clusters.failed', max: 0, description: 'every cluster installed' },
+      { metric: 'api.p99', max: 5, description: 'API p99 under 5 s' },
+      { metric: 'phase.installed.p99', max: 900, description: 'p99 to installed under 15 min' },
+      { metric: 'service.restarts', max: 0, description: 'the service did not restart' },
+    ],
+  },
 });

@@ -9,6 +9,8 @@
 // containerd), or on the cluster of --kubeconfig, which must pull images.swarm from a registry.
 //
 //   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--keep] [--example docs/examples]
+//     (--example: the none run's report becomes docs/examples/e2e-report.{md,json,html}, with a
+//     screenshot of its HTML, e2e-report.png, taken in headless Chromium)
 //   npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { loadKubeConfig } from '../../lib/hub/kubeconfig.ts';
 import type { RunSummary } from '../../lib/report/summary.ts';
 import type { RunRecord } from '../../lib/report/types.ts';
 import { swarmSelector } from '../../lib/swarm/labels.ts';
+import { screenshot } from '../support/chromium.ts';
 import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { Checks } from './checks.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
@@ -181,6 +184,17 @@ function checkReport(at: string, dir: string) {
   checks.ok(`${at} report: the bootstrap hosts of compact-1 and multi-1 are listed as played`, played.join() === 'compact-1,multi-1', played.join());
   const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
   checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + json));
+  // The service's side, sampled from its /metrics during the run.
+  const service = record.summary.service;
+  checks.ok(`${at} report: the service's requests per route, CPU and memory, no time without data`,
+    !!service && service.all.requests > 0 && service.routes.length > 0 && (service.cpu.peak ?? 0) > 0 && (service.memory.peak ?? 0) > 0 && service.gaps.length === 0,
+    JSON.stringify(service && { requests: service.all.requests, routes: service.routes.length, cpu: service.cpu, memory: service.memory, gaps: service.gaps }));
+  checks.ok(`${at} report: summary.md has the service section`, /^## The service$/m.test(summary) && /^\| `[A-Z]+ \/[^`]+` \| /m.test(summary));
+  const html = existsSync(join(dir, 'report.html')) ? readFileSync(join(dir, 'report.html'), 'utf8') : '';
+  checks.ok(`${at} report: report.html with its charts`, (html.match(/<figure class="chart"/g)?.length ?? 0) >= 12, `${html.match(/<figure class="chart"/g)?.length ?? 0} charts`);
+  checks.ok(`${at} report: the thresholds of the config checked, none crossed`,
+    record.summary.thresholds.length > 0 && record.summary.thresholds.every((t) => t.status !== 'crossed'),
+    record.summary.thresholds.map((t) => `${t.text}: ${t.status}`).join('; '));
 }
 
 async function clusterIdsOf(dist: string): Promise<string[]> {
@@ -234,6 +248,8 @@ if (opts.example && reports.none) {
   mkdirSync(target, { recursive: true });
   cpSync(join(REPO_ROOT, reports.none, 'summary.md'), join(target, 'e2e-report.md'));
   cpSync(join(REPO_ROOT, reports.none, 'report.json'), join(target, 'e2e-report.json'));
-  console.log(`example report copied to ${target}`);
+  cpSync(join(REPO_ROOT, reports.none, 'report.html'), join(target, 'e2e-report.html'));
+  await screenshot(join(target, 'e2e-report.html'), join(target, 'e2e-report.png'));
+  console.log(`example report copied to ${target} (e2e-report.md, .json, .html, and a screenshot: e2e-report.png)`);
 }
 process.exitCode = checks.summary() ? 0 : 1;

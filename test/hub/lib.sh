@@ -16,7 +16,9 @@ HUB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HUB_LIB_DIR/../.." && pwd)
 PKI=$HUB_DIR/pki
 # Outside HUB_DIR on purpose: down.sh removes HUB_DIR while holding the lock.
-LOCK_FILE=$HUB_DIR.lock
+# (Not $HUB_DIR.lock: a developer or a benchmark holds that one around a long run on a hub, for
+# the run's whole length; the scripts it calls take this one for a moment.)
+LOCK_FILE=$HUB_DIR.scripts.lock
 
 # dockerd, iptables and friends live in sbin, which npm's PATH may lack.
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/go/bin

@@ -12,7 +12,8 @@
 //   bootstrap (Agent status.bootstrap); the controller's complete-installation ends it: agents
 //   installed/Done, cluster adding-hosts, Completed=True/InstallationCompleted;
 // - what installers ask (./installer-view.ts): the cluster with its hosts, bootstrap.ign and
-//   a host's ignition, logs progress and log uploads; every REST call is recorded (`requests`).
+//   a host's ignition, logs progress and log uploads; every REST call is recorded (`requests`);
+// - GET /metrics like the service's (./metrics.ts): request latency per handler, CPU, memory.
 // Product code never imports this.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,6 +23,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { AGENT, AGENT_CLUSTER_INSTALL, INFRA_ENV, mergePatch, watchKind, type Condition, type HubObject, type Watch } from '../../lib/runner/hub.ts';
 import { discoveryIgnition } from './ignition.ts';
+import { StandInMetrics } from './metrics.ts';
 import { AGENT_IMAGE, BOOTSTRAP_IGNITION, clusterView, HOST_IGNITION, installCmdRequest } from './installer-view.ts';
 
 export interface StandInOptions {
@@ -49,6 +51,7 @@ export class ServiceStandIn {
   url = '';
   readonly calls = { registrations: 0, ignitions: 0, unauthorized: 0 };
   readonly requests: RecordedRequest[] = [];
+  readonly metrics = new StandInMetrics();
   private readonly infraEnvs = new Map<string, InfraEnvEntry>();
   private readonly clusters = new Map<string, ClusterEntry>();
   private readonly hosts = new Map<string, HostEntry>();
@@ -62,12 +65,17 @@ export class ServiceStandIn {
 
   async start(): Promise<this> {
     // The body is read before the request queues: one slow client must not hold up the rest.
-    const handler = (req: IncomingMessage, res: ServerResponse) => void readBody(req)
-      .then((body) => this.queue(() => this.handle(req, body, res)))
-      .catch((e: Error) => {
-        if (process.env.STAND_IN_DEBUG) console.error(`stand-in: ${req.method} ${req.url}: ${e.stack}`);
-        if (!res.headersSent) send(res, 500, { message: e.message });
-      });
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      // As the service's: /metrics answers at once, and is not one of the API's requests.
+      if (req.method === 'GET' && req.url === '/metrics') return void this.metrics.serve(res).catch(() => res.destroy());
+      this.metrics.observe(req, res);
+      void readBody(req)
+        .then((body) => this.queue(() => this.handle(req, body, res)))
+        .catch((e: Error) => {
+          if (process.env.STAND_IN_DEBUG) console.error(`stand-in: ${req.method} ${req.url}: ${e.stack}`);
+          if (!res.headersSent) send(res, 500, { message: e.message });
+        });
+    };
     this.server = this.o.tls ? createHttpsServer({ key: this.o.tls.key, cert: this.o.tls.cert }, handler) : createHttpServer(handler);
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `${this.o.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -307,8 +315,18 @@ export class ServiceStandIn {
     const hostId = body.host_id;
     let host = this.hosts.get(hostId);
     if (!host) this.hosts.set(hostId, (host = { infraEnvId, bound: ie.clusterRef !== null, inventoried: false, mustExit: false, installSent: false }));
+    // A host that registers again while known (its container replaced) keeps its state: the real
+    // service's agent controller, reconciling after the host has sent its inventory again, often
+    // finds the Agent as it was and leaves it untouched (seen with upstream's: no Agent update).
+    const known = ['known', 'known-unbound'].includes(this.agents.get(hostId)?.status?.debugInfo?.state ?? '');
     // A (re-)registered host is asked for its inventory again.
-    Object.assign(host, { mustExit: false, inventoried: false });
+    Object.assign(host, { mustExit: false, inventoried: known });
+    if (known) {
+      return send(res, 201, {
+        id: hostId, infra_env_id: infraEnvId, kind: 'Host', status: this.agents.get(hostId)!.status!.debugInfo!.state,
+        next_step_runner_command: { command: '', args: [JSON.stringify({ infra_env_id: infraEnvId, host_id: hostId, agent_version: this.o.agentImage ?? '' })] },
+      });
+    }
     if (!this.agents.has(hostId)) {
       // CreateAgentCR: named by host id, the InfraEnv's labels, bound when the InfraEnv is.
       const created = await this.o.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({

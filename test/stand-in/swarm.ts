@@ -40,6 +40,7 @@ export interface TestSwarmOptions {
   clusters?: SwarmConfigInput['clusters'];
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
+  report?: SwarmConfigInput['report'];
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
   /** The fake hosts' image; default: the stand-in agent image. */
   image?: string;
@@ -67,6 +68,7 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
     runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, kubernetes, ...o.runtime },
+    ...(o.report ? { report: o.report } : {}),
   });
   const dist = join(dir, 'dist');
   synthToDir(expandSwarm(config), dist);

@@ -16,6 +16,8 @@ export default defineSwarm({
     timeoutMinutes: Number(env('BENCH_TIMEOUT_MINUTES', '60')),
     soakMinutes: Number(env('BENCH_SOAK_MINUTES', '0')),
     launchRate: Number(env('BENCH_LAUNCH_RATE', '10')),
+    // For experiments: BENCH_HOST_ENV='GOGC=50 GOMAXPROCS=1'.
+    ...(process.env.BENCH_HOST_ENV !== undefined ? { hostEnv: Object.fromEntries(env('BENCH_HOST_ENV', '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string])) } : {}),
     progressSeconds: 30,
   },
   clusters: wave > 0 ? [{ name: 'wave', topology: 'single-node', count: wave }] : [],
