@@ -60,6 +60,17 @@ test('makes the reboot marker\'s folder', () => {
   assert.ok(existsSync(join(root, 'state', 'cluster', 'host')));
 });
 
+test('a fake host\'s first start clears an earlier life\'s reboot marker and bootstrap files; a restart keeps them', () => {
+  const folder = join(root, 'state', 'cluster', 'again');
+  const marker = join(folder, 'reboot-marker');
+  const p = pod({ command: lines('/bin/sh', '-c', `[ ! -e ${marker} ] || exit 9; touch ${marker}; exit 1`) }, { DRY_FAKE_REBOOT_MARKER_PATH: marker, SWARM_DISK_NODES: '1' });
+  mkdirSync(folder, { recursive: true });
+  for (const f of ['reboot-marker', 'bootstrap-installer.request', 'bootstrap-installer.answer']) writeFileSync(join(folder, f), 'earlier life');
+  assert.is(p.run().code, 1, 'the first start found no marker');
+  assert.not.ok(existsSync(join(folder, 'bootstrap-installer.request')));
+  assert.is(p.run().code, 9, 'a restart finds the marker its own life left');
+});
+
 test('without a command it fails and says so', () => {
   const r = pod({}).run();
   assert.is(r.code, 1);
