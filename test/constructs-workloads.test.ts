@@ -85,6 +85,9 @@ test('ClusterWorkloads (single node): the host\'s pod, exactly', () => {
           { name: 'DRY_FAKE_REBOOT_MARKER_PATH', value: '/var/lib/swarm/tiny/one-1/one-1-master-0/reboot-marker' },
           // The cluster-hosts file comes from a ConfigMap the engine makes, in a folder of its own.
           { name: 'DRY_CLUSTER_HOSTS_PATH', value: `${FILES}/cluster-hosts.json` },
+          // runtime.go, as on Docker.
+          { name: 'GOMAXPROCS', value: '1' },
+          { name: 'GOGC', value: '50' },
           { name: 'SWARM_RESTART_LIMIT', value: '2' },
           { name: 'SWARM_DISK_NODES', value: '1' },
         ],
@@ -126,7 +129,7 @@ test('ClusterWorkloads: the controller\'s pod shares the cluster\'s node and fol
   assert.equal(pod.spec.containers[0].securityContext, { allowPrivilegeEscalation: true, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false });
   assert.equal(pod.spec.containers[0].env.map((e: { name: string }) => e.name), [
     'DRY_ENABLE', 'DRY_FAKE_REBOOT_MARKER_PATH', 'DRY_CLUSTER_HOSTS_PATH', 'INVENTORY_URL', 'OPENSHIFT_VERSION', 'CONTROL_PLANE_COUNT',
-    'SKIP_CERT_VERIFICATION', 'CHECK_CLUSTER_VERSION', 'SWARM_RESTART_LIMIT',
+    'SKIP_CERT_VERIFICATION', 'CHECK_CLUSTER_VERSION', 'GOMAXPROCS', 'GOGC', 'SWARM_RESTART_LIMIT',
   ]);
   assert.equal(pod.spec.volumes, [
     { name: 'launch', secret: { secretName: 'launch-tiny-one-1-controller' } },
