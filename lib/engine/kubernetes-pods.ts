@@ -72,23 +72,29 @@ export function podEvents(before: V1Pod | null, after: V1Pod, engine: string): C
   const was = before && podId(before) === podId(after) ? status(before) : undefined;
   const now = status(after);
   const events: ContainerEvent[] = [];
-  const startedBefore = [was?.state?.running, was?.lastState?.terminated, was?.state?.terminated].map((x) => time(x?.startedAt));
-  const start = (at: number | null) => {
-    if (at !== null && !startedBefore.includes(at)) events.push({ ...base, action: 'start', exitCode: null, time: at });
+  // A run of the container is told by its containerID: the kubelet's times are in whole seconds,
+  // and a container that dies at once is restarted within the same second.
+  const runOf = (t: { containerID?: string; startedAt?: Date | string } | undefined, id?: string) => (t ? id ?? t.containerID ?? `at ${time(t.startedAt)}` : null);
+  const runsBefore = [
+    was?.state?.running ? runOf(was.state.running, was.containerID) : null,
+    runOf(was?.lastState?.terminated),
+    runOf(was?.state?.terminated),
+  ];
+  const start = (run: string | null, at: number | null) => {
+    if (run !== null && at !== null && !runsBefore.includes(run)) events.push({ ...base, action: 'start', exitCode: null, time: at });
   };
-  // Deaths: a terminated state (or last state, after a restart) with an end not seen before;
+  // Deaths: a terminated state (or last state, after a restart) of a run not seen ended before;
   // not the launcher's end at the restart cap, which ran nothing. A container that dies within
   // a moment is never seen running: its start is told from its end's record.
   for (const t of [now?.lastState?.terminated, capped(now) ? undefined : now?.state?.terminated]) {
     if (!t?.finishedAt) continue;
-    const seen = [was?.lastState?.terminated, was?.state?.terminated].some((x) => time(x?.finishedAt) === time(t.finishedAt));
-    if (seen) continue;
-    start(time(t.startedAt));
+    const run = runOf(t);
+    if (runOf(was?.lastState?.terminated) === run || runOf(was?.state?.terminated) === run) continue;
+    start(run, time(t.startedAt));
     events.push({ ...base, action: 'die', exitCode: t.exitCode, time: time(t.finishedAt)!, ...(t.reason && t.reason !== 'Error' && t.reason !== 'Completed' ? { reason: t.reason, message: t.message ?? '' } : {}) });
   }
-  start(time(now?.state?.running?.startedAt));
-  // A start before its own death at the same second: starts first.
-  events.sort((a, b) => a.time - b.time || (a.action === 'start' ? -1 : 1));
+  // The order pushed is the order lived: the last run's start and end, then this run's.
+  if (now?.state?.running) start(runOf(now.state.running, now.containerID), time(now.state.running.startedAt));
   const why = waitingReason(after);
   const whyBefore = before ? waitingReason(before) : null;
   if (why && (why.reason !== whyBefore?.reason || why.message !== whyBefore?.message)) {
