@@ -63,7 +63,10 @@ test('a hub that stays down fails apply with a clear message and exit code 3', a
   await dead.close(); // the kubeconfig now points where nothing listens
   const r = await s.cli(['apply', '--yes', '--no-run', '--kubeconfig', kubeconfig, '--hub-retry-seconds', '2'], env);
   assert.is(r.code, HUB_UNAVAILABLE_EXIT, `apply exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stderr, new RegExp(`^error: reach ${dead.url.replace(/[.]/g, '\\.')}: the hub kept failing for \\d+ s \\(last: .*ECONNREFUSED.*\\); `, 'm'));
+  // Names the server and the kubeconfig it came from, says what failed and for how long, and what to check.
+  const url = dead.url.replace(/[.]/g, '\\.');
+  assert.match(r.stderr, new RegExp(`^error: the hub ${url} \\(context "[^"]+" of ${kubeconfig.replace(/[.]/g, '\\.')}\\) refused the connection \\(for \\d+ s\\) \\[ECONNREFUSED\\]: nothing listens there`, 'm'));
+  assert.match(r.stderr, /are the kubeconfig \(--kubeconfig, hub\.kubeconfig, \$KUBECONFIG\) and context/);
   assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
   assert.is(await countLive(s), 0, 'nothing was made');
 });
