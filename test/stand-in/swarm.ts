@@ -3,7 +3,7 @@
 // dir, the stand-in agent image), dist/ synthesized, and the hub objects applied with
 // server-side apply (what `apply` does before it calls the runner). cleanup() takes it all away.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -37,6 +37,8 @@ export interface TestSwarmOptions {
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
   report?: SwarmConfigInput['report'];
+  /** hub.tls (default: the stand-in's CA when it serves HTTPS). */
+  tls?: NonNullable<SwarmConfigInput['hub']>['tls'];
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
 }
 
@@ -48,9 +50,11 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
   const image = await ensureStandInImage(docker);
   const serviceNs = await uniqueNamespace('svc', kubeConfig);
   const standIn = await new ServiceStandIn({ kubeConfig, auth, labelSelector: `assisted-swarm.io/swarm=${name}`, ...o.standIn }).start();
+  // Over HTTPS the config trusts the stand-in's CA (a test may point hub.tls elsewhere).
+  if (o.standIn?.tls) writeFileSync(join(dir, 'ca.crt'), o.standIn.tls.ca);
   const config = validateConfig({
     name,
-    hub: { serviceUrl: standIn.url, serviceNamespace: serviceNs.name, auth, tls: o.standIn?.tls ? { caFile: join(dir, 'ca.crt') } : {} },
+    hub: { serviceUrl: standIn.url, serviceNamespace: serviceNs.name, auth, tls: o.tls ?? (o.standIn?.tls ? { caFile: join(dir, 'ca.crt') } : {}) },
     images: { swarm: image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
