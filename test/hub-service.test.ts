@@ -32,6 +32,25 @@ function psql(sql: string): Promise<string> {
   );
 }
 
+const envFile = join(dir, 'service-test.env');
+/** The service's environment as service/lib.sh has config.mjs write it, with `more` settings. */
+const compose = (more: Record<string, string> = {}) =>
+  new Promise<Record<string, string>>((resolve, reject) =>
+    execFile('node', [join(REPO_ROOT, 'test/hub/service/config.mjs')], {
+      env: {
+        ...process.env, HUB_SERVER: `https://127.0.0.1:${env.ASSISTED_SWARM_HUB_APISERVER_PORT}`, PKI: join(dir, 'pki'),
+        ENV_FILE: envFile, SERVICE_URL: 'http://127.0.0.1:8090', IMAGE_SERVICE_URL: 'http://127.0.0.1:8888',
+        SERVICE_AUTH: 'none', SERVICE_NAMESPACE: 'assisted-installer', RELEASE_IMAGES_LIST: 'quay.io/example/ocp-release:4.20.1-x86_64',
+        DB_PORT: env.ASSISTED_SWARM_HUB_POSTGRES_PORT, DB_USER: 'admin', DB_NAME: 'installer', DB_PASSWORD_FILE: join(dir, 'postgres/password'),
+        ...more,
+      },
+    }, (err, _out, stderr) => {
+      if (err) return reject(new Error(`config.mjs: ${stderr || err.message}`));
+      const lines = readFileSync(envFile, 'utf8').trim().split('\n');
+      resolve(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+    }),
+  );
+
 let h: Hub;
 test.before(async () => {
   await hub(); // if Docker needs starting, the shared hub starts (and owns) it
@@ -69,23 +88,6 @@ test("the service's environment: the operator's settings, the ConfigMap the ASC 
   const apply = (o: object) =>
     api.patch(o as KubernetesObject, undefined, undefined, 'hub-service-test', true, PatchStrategy.ServerSideApply);
   await apply({ apiVersion: 'hive.openshift.io/v1', kind: 'ClusterImageSet', metadata: { name: 'test-4.19' }, spec: { releaseImage: 'quay.io/example/ocp-release:4.19.7-x86_64' } });
-  const envFile = join(dir, 'service-test.env');
-  const compose = () =>
-    new Promise<Record<string, string>>((resolve, reject) =>
-      execFile('node', [join(REPO_ROOT, 'test/hub/service/config.mjs')], {
-        env: {
-          ...process.env, HUB_SERVER: `https://127.0.0.1:${env.ASSISTED_SWARM_HUB_APISERVER_PORT}`, PKI: join(dir, 'pki'),
-          ENV_FILE: envFile, SERVICE_URL: 'http://127.0.0.1:8090', IMAGE_SERVICE_URL: 'http://127.0.0.1:8888',
-          SERVICE_AUTH: 'none', SERVICE_NAMESPACE: 'assisted-installer', RELEASE_IMAGES_LIST: 'quay.io/example/ocp-release:4.20.1-x86_64',
-          DB_PORT: env.ASSISTED_SWARM_HUB_POSTGRES_PORT, DB_USER: 'admin', DB_NAME: 'installer', DB_PASSWORD_FILE: join(dir, 'postgres/password'),
-        },
-      }, (err, _out, stderr) => {
-        if (err) return reject(new Error(`config.mjs: ${stderr || err.message}`));
-        const lines = readFileSync(envFile, 'utf8').trim().split('\n');
-        resolve(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
-      }),
-    );
-
   const plain = await compose();
   assert.is(plain.AUTH_TYPE, 'none');
   assert.is(plain.DB_HOST, '127.0.0.1');
@@ -107,6 +109,17 @@ test("the service's environment: the operator's settings, the ConfigMap the ASC 
   assert.is(tuned.LOG_LEVEL, 'debug');
   assert.is(tuned.DB_HOST, '127.0.0.1', 'the ConfigMap overrode the database settings');
   assert.is(tuned.ENABLE_KUBE_API, 'true');
+});
+
+test('over HTTPS: the operator\'s TLS settings, the CA for the ignitions, no skipped verification', async () => {
+  const tls = await compose({ SERVICE_URL: 'https://127.0.0.1:8090', SERVICE_TLS: '1', SERVICE_TLS_MOUNT: '/etc/assisted-tls-config', SERVICE_CA_MOUNT: '/etc/assisted-ingress-cert/ca.crt' });
+  assert.is(tls.SERVICE_BASE_URL, 'https://127.0.0.1:8090');
+  assert.is(tls.HTTPS_CERT_FILE, '/etc/assisted-tls-config/tls.crt');
+  assert.is(tls.HTTPS_KEY_FILE, '/etc/assisted-tls-config/tls.key');
+  assert.is(tls.SERVICE_CA_CERT_PATH, '/etc/assisted-ingress-cert/ca.crt');
+  assert.is(tls.SKIP_CERT_VERIFICATION, 'false');
+  const plain = await compose({ SERVICE_URL: 'http://127.0.0.1:8090' });
+  assert.equal([plain.HTTPS_CERT_FILE, plain.SERVICE_CA_CERT_PATH, plain.SKIP_CERT_VERIFICATION], [undefined, undefined, 'true']);
 });
 
 test('down.sh stops PostgreSQL too', async () => {

@@ -7,6 +7,7 @@ import { readLaunchPlans } from '../dist/read.ts';
 import { readReport } from '../report/read.ts';
 import { summarizeRun } from '../report/summary.ts';
 import { runSwarm } from '../runner/run.ts';
+import { checkServiceReach } from '../runner/service-reach.ts';
 import { computePlan } from '../plan/compute.ts';
 import { executePlan, type ExecuteResult } from '../plan/execute.ts';
 import { isBlocking, swarmImageProblems } from '../plan/image.ts';
@@ -55,6 +56,7 @@ export const applyCommand: CommandModule = {
     .option('timeout', { type: 'number', default: 300, describe: 'seconds deleted objects may take to be gone' })
     .option('run', { type: 'boolean', default: true, describe: 'hand over to the runner afterwards (--no-run: objects only)' })
     .option('base', { type: 'string', describe: 'a base run\'s report (folder or report.json): report.thresholds relative to a base are checked against it' })
+    .option('service-wait-seconds', { type: 'number', default: 60, describe: 'how long a service that does not answer (hub.serviceUrl) is waited for before anything is changed' })
     .epilogue('Exit status: 0 every cluster installed and every threshold within; 1 a cluster or host not installed, a timeout or an error; 2 every cluster installed but a threshold crossed; 130 interrupted.')
     // A usage error is 1 here, not main's 2: 2 means a threshold crossed.
     .fail((msg, err) => {
@@ -84,6 +86,13 @@ export const applyCommand: CommandModule = {
     const unreadable = secrets.problems()[0];
     if (unreadable) throw unreadable;
     if (plan.blockers.length) throw new UserError(`the plan has blockers (listed above): nothing was changed`);
+    // The runner will talk to the service: one it can't reach (a wrong CA, nothing listening) stops apply here.
+    const serviceWaitMs = (argv['service-wait-seconds'] as number) * 1000;
+    if (argv.run) {
+      await checkServiceReach(session.config.hub, { waitMs: serviceWaitMs, log: (line) => console.log(line) }).catch((err: Error) => {
+        throw new UserError(`${err.message}\nnothing was changed`, (err as UserError).exitCode);
+      });
+    }
     // Fake hosts to start need the swarm image: without it every start would fail.
     if (argv.run && plan.containers.some((c) => c.component === 'fake-host' && (c.action === 'start' || c.action === 'replace'))) {
       const launch = readLaunchPlans(plan.dist ?? String(argv.dist));
@@ -108,6 +117,6 @@ export const applyCommand: CommandModule = {
     }
     if (!argv.run) return 0;
     // The runner starts and replaces the fake hosts the plan lists, on the same engines.
-    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines, provenance: plan.provenance, base });
+    return runSwarm({ dist: plan.dist ?? String(argv.dist), config: session.config, kubeConfig: session.kube.kubeConfig, engines: session.engines, provenance: plan.provenance, base, serviceWaitMs });
   }),
 };

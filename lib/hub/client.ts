@@ -16,7 +16,7 @@ import {
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { KubeObject } from '../dist/types.ts';
 import { UserError } from '../config/errors.ts';
-import { connectionFailure } from './unreachable.ts';
+import { connectionFailure, transientFailure } from './unreachable.ts';
 import type { LoadedKubeConfig } from './kubeconfig.ts';
 import { ConflictError, describeError, fieldConflicts, HubUnavailableError, hubName, StaleObjectError, statusCode } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
@@ -239,7 +239,7 @@ export function unreachableHub(hub: LoadedKubeConfig, err: unknown): UserError {
     const lasted = err instanceof HubUnavailableError ? ` (for ${Math.round(err.failingForMs / 1000)} s)` : '';
     const message = `${hubName(hub)} ${failure.what}${lasted} [${failure.code}]: ${failure.check}; are ${choose} the right ones?`;
     // A hub that may come back (down, slow, restarting) exits 3; one that never will as configured (TLS, a bad name), 1.
-    return ['refused', 'timeout', 'reset', 'unreachable'].includes(failure.kind) ? new HubUnavailableError(message) : new UserError(message);
+    return transientFailure(failure) ? new HubUnavailableError(message) : new UserError(message);
   }
   if (code === 401 || code === 403) {
     return new UserError(`${hubName(hub)} refused our credentials (${describeError(cause ?? err)}): the kubeconfig's user has expired or lacks rights`);

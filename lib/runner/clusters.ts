@@ -8,6 +8,7 @@ import type { LaunchSpec } from '../engine/engine.ts';
 import type { ClusterRecord } from '../report/types.ts';
 import { AGENT_CLUSTER_INSTALL, watchKind, type HubObject, type Watch } from './hub.ts';
 import { queryParam } from './service-api.ts';
+import { controllerCaFiles } from './service-ca.ts';
 import { clusterFailed, clusterInstalled, clusterInstalling } from './states.ts';
 import type { RunContext } from './context.ts';
 import { swarmSelector } from '../swarm/labels.ts';
@@ -24,7 +25,7 @@ export function controllerSpec(ctx: RunContext, doc: DryRunControllerDoc, cluste
     command: doc.spec.container.command ?? [],
     runtimeEnv: { CLUSTER_ID: clusterId, ...(token ? { PULL_SECRET_TOKEN: token } : {}) },
     restartLimit: ctx.config.runtime.restartLimit,
-    runtimeFiles: [],
+    runtimeFiles: controllerCaFiles(ctx.config.hub, doc.spec.container.env),
   };
 }
 

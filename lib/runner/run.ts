@@ -47,6 +47,7 @@ import { bootstrapPlayer } from './players/bootstrap.ts';
 import { rebindPlayer } from './players/rebind.ts';
 import { RateGate } from './rate.ts';
 import { startSampling } from './sampling.ts';
+import { checkServiceReach } from './service-reach.ts';
 import { Tracker } from './tracker.ts';
 import { soak, waitUntilDone } from './wait.ts';
 
@@ -69,6 +70,8 @@ export interface RunOptions {
   provenance?: Provenance;
   /** A base run's summary (apply --base): the base-relative thresholds are checked against it. */
   base?: RunSummary | null;
+  /** How long a service that does not answer is waited for before the run starts (default 60 s). */
+  serviceWaitMs?: number;
 }
 
 export interface RunResult {
@@ -101,6 +104,8 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   await engines.ping().catch((err) => {
     throw err instanceof EngineError ? new UserError(err.message) : err;
   });
+  // A service that can't be reached (a wrong CA, nothing listening) stops the run before it starts anything.
+  await checkServiceReach(config.hub, { waitMs: options.serviceWaitMs, log: (line) => output.write(`${line}\n`) });
 
   // Interrupted by the caller or by Ctrl-C; `stop` also ends discovery and launching at the end.
   const interrupted = new AbortController();

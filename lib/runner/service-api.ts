@@ -2,11 +2,13 @@
 // infra-env, and the calls of the installers the runner plays (players/installer-api.ts).
 // Under AUTH_TYPE=none no credentials; under local the infra-env's own token, the `api_key` the
 // service puts in the InfraEnv's status URLs (reference C3), or the agent's X-Secret-Key. HTTPS
-// with the configured CA, or without verification when the config says insecure.
+// with the configured CA, or without verification when the config says insecure. A service that
+// does not answer is named with what failed and what to check (serviceAdvice).
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { UserError } from '../config/errors.ts';
+import { connectionFailure, describeConnectionFailure, transientFailure, type Advice, type ConnectionFailure } from '../hub/unreachable.ts';
 import { noteApiError } from '../metrics/api-errors.ts';
 
 export interface ServiceTls {
@@ -14,21 +16,34 @@ export interface ServiceTls {
   insecure: boolean;
 }
 
-export class ServiceError extends Error {
-  constructor(message: string, readonly status?: number, private readonly certificate = false) {
-    super(message);
-    this.name = 'ServiceError';
-  }
-  /** Worth trying again: the service is not there yet, overloaded or failing for a while (not a certificate it can't verify). */
-  get retryable(): boolean {
-    if (this.certificate) return false;
-    return this.status === undefined || this.status === 429 || this.status >= 500;
-  }
+/** What to check when the service can't be talked to, per kind of failure (the config's words). */
+export function serviceAdvice(tls: ServiceTls): Advice {
+  const ca = tls.caFile ? `hub.tls.caFile (${tls.caFile})` : 'hub.tls.caFile (not set: only the system\'s CAs are trusted)';
+  return {
+    refused: 'nothing listens there: is assisted-service running, and are hub.serviceUrl\'s address and port the ones it serves?',
+    unresolvable: 'check the host name in hub.serviceUrl, and DNS',
+    tls: `${ca} must be the CA that signed the service's certificate, for the address in hub.serviceUrl ` +
+      '(the test hub\'s: ASSISTED_SWARM_HUB_SERVICE_CA of its env file); a service that speaks plain HTTP needs an http:// hub.serviceUrl',
+    timeout: 'is it reachable from here, and is it not overloaded or stopped?',
+    reset: 'is it restarting, or is something between us cutting connections?',
+    unreachable: 'check the route to it (network, VPN)',
+    'bad-port': 'serve the service on another port',
+  };
 }
 
-/** A TLS verification failure: retrying does not help, the config does. */
-function certificateProblem(e: NodeJS.ErrnoException): boolean {
-  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code ?? '');
+export class ServiceError extends Error {
+  /** The connection-level failure, when the service did not answer at all. */
+  readonly failure: ConnectionFailure | null;
+  constructor(message: string, readonly status?: number, options: { failure?: ConnectionFailure | null; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ServiceError';
+    this.failure = options.failure ?? null;
+  }
+  /** Worth trying again: the service is not there yet, overloaded or failing for a while (not a certificate it can't verify, nor a name that does not resolve). */
+  get retryable(): boolean {
+    if (this.failure) return transientFailure(this.failure);
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
 }
 
 /** GETs a URL of the service; resolves with the body, rejects with a ServiceError. */
@@ -77,10 +92,10 @@ function request(method: string, url: string, tls: ServiceTls, call: ServiceCall
       });
       res.on('error', (e) => reject(new ServiceError(`${redact(url)}: ${e.message}`)));
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => {
-      const cert = certificateProblem(e);
-      reject(new ServiceError(`${redact(url)}: ${e.message}${cert ? ' (hub.tls.caFile names the CA to trust; hub.tls.insecure skips the check)' : ''}`, undefined, cert));
+      const failure = connectionFailure(e, serviceAdvice(tls));
+      reject(new ServiceError(`${redact(url)}: ${failure ? describeConnectionFailure(failure) : e.message}`, undefined, { failure, cause: e }));
     });
     req.end(body);
   });

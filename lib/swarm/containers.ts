@@ -43,6 +43,17 @@ export interface ContainerSpec {
   extraHosts: string[];
 }
 
+/**
+ * Where a controller finds the service's CA (CA_CERT_PATH): the path the service's ignition uses
+ * on hosts (HostCACertPath). The runner puts hub.tls.caFile's certificate there before it starts.
+ */
+export const CONTROLLER_CA_PATH = '/etc/assisted-service/service-ca-cert.crt';
+
+/** The controller verifies the service with the config's CA: not over plain HTTP, nor when told not to verify. */
+export function controllerVerifiesWithCa(hub: Swarm['config']['hub']): boolean {
+  return hub.serviceUrl.startsWith('https://') && !hub.tls.insecure && hub.tls.caFile !== null;
+}
+
 /** Where the swarm image has upstream's controller binary (copied from the controller image). */
 export { CONTROLLER_BINARY };
 
@@ -140,6 +151,7 @@ export function controllerContainer(swarm: Swarm, cluster: Cluster): ContainerSp
       OPENSHIFT_VERSION: release.openshiftVersion,
       CONTROL_PLANE_COUNT: String(cluster.controlPlanes),
       SKIP_CERT_VERIFICATION: String(hub.tls.insecure || hub.serviceUrl.startsWith('http://')),
+      ...(controllerVerifiesWithCa(hub) ? { CA_CERT_PATH: CONTROLLER_CA_PATH } : {}),
       // true waits for a `cvo` operator this service never registers (checked with upstream).
       CHECK_CLUSTER_VERSION: 'false',
       ...goRuntimeEnv(swarm.config.runtime.go),

@@ -136,7 +136,13 @@ DOCKER_HOST=unix://$DOCKER_SOCK
 ASSISTED_SWARM_HUB_DIR=$HUB_DIR
 ASSISTED_SWARM_HUB_SERVER=https://127.0.0.1:$APISERVER_PORT
 EOF
-  if service_running; then echo "ASSISTED_SWARM_HUB_SERVICE_URL=$SERVICE_URL" >>"$HUB_DIR/env"; fi
+  # The running container's URL (its label), whatever this script's own settings: up.sh without
+  # --with-service keeps a service that serves HTTPS as it is. Over HTTPS, also the CA to trust.
+  local url
+  if service_running && url=$(running_service_url) && [[ -n $url ]]; then
+    echo "ASSISTED_SWARM_HUB_SERVICE_URL=$url" >>"$HUB_DIR/env"
+    [[ $url != https://* ]] || echo "ASSISTED_SWARM_HUB_SERVICE_CA=$SERVICE_CA" >>"$HUB_DIR/env"
+  fi
   if node_started; then
     printf '%s\n' "ASSISTED_SWARM_HUB_NODE=$NODE_NAME" "ASSISTED_SWARM_HUB_CONTAINERD_SOCKET=$CONTAINERD_SOCK" >>"$HUB_DIR/env"
   fi

@@ -38,7 +38,7 @@ else
 fi
 if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
   if service_ok; then state=ready; else state="NOT ready"; rc=1; fi
-  printf '%-24s %-14s %-24s %s\n' assisted-service "$state" "(container)" "$SERVICE_URL/ready"
+  printf '%-24s %-14s %-24s %s\n' assisted-service "$state" "(container)" "$(running_service_url)/ready"
   docker inspect -f '  container {{.Name}}: {{.State.Status}} since {{.State.StartedAt}}, image {{.Config.Image}}' "$SERVICE_CONTAINER"
   echo "  base image: $SERVICE_IMAGE; AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env" 2>/dev/null)"
   echo "  logs: docker logs $SERVICE_CONTAINER"

@@ -6,8 +6,10 @@
 # With --with-node (or ASSISTED_SWARM_HUB_WITH_NODE=1) also a node where pods really run: a
 # kube-scheduler, a containerd of its own and a kubelet (node/lib.sh); without it, a running node
 # is kept as it is. With --with-service (or ASSISTED_SWARM_HUB_WITH_SERVICE=1) also PostgreSQL
-# and assisted-service (service/lib.sh). Settings (dir, ports) are in lib.sh. Stop it with down.sh.
-# Usage: up.sh [--with-node] [--with-service] [--help]
+# and assisted-service (service/lib.sh); --with-service-tls (or also ASSISTED_SWARM_HUB_SERVICE_TLS=1)
+# serves the service over HTTPS only, with a CA of the hub's own (the env file then names it:
+# ASSISTED_SWARM_HUB_SERVICE_CA). Settings (dir, ports) are in lib.sh. Stop it with down.sh.
+# Usage: up.sh [--with-node] [--with-service | --with-service-tls] [--help]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 help_if_asked "$@"
@@ -16,8 +18,9 @@ with_node=${ASSISTED_SWARM_HUB_WITH_NODE:-0}
 for arg in "$@"; do
   case $arg in
     --with-service) with_service=1 ;;
+    --with-service-tls) with_service=1 SERVICE_TLS=1 ;;
     --with-node) with_node=1 ;;
-    *) die "unknown argument '$arg' (usage: up.sh [--with-node] [--with-service])" ;;
+    *) die "unknown argument '$arg' (usage: up.sh [--with-node] [--with-service | --with-service-tls])" ;;
   esac
 done
 started_at=$(date +%s%N)
@@ -252,6 +255,6 @@ fi
 ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
 echo "hub: up in ${ms} ms: kube-apiserver https://127.0.0.1:$APISERVER_PORT, docker unix://$DOCKER_SOCK"
 if node_started; then echo "hub: node $NODE_NAME (Ready: $(node_ready_status)), containerd unix://$CONTAINERD_SOCK"; fi
-if service_running; then echo "hub: assisted-service $SERVICE_URL"; fi
+if service_running; then echo "hub: assisted-service $(running_service_url)"; fi
 echo "hub: kubeconfig $HUB_DIR/kubeconfig"
 echo "hub: env file   $HUB_DIR/env"

@@ -13,17 +13,19 @@
 //   installed/Done, cluster adding-hosts, Completed=True/InstallationCompleted;
 // - what installers ask (./installer-view.ts): the cluster with its hosts, bootstrap.ign and
 //   a host's ignition, logs progress and log uploads; every REST call is recorded (`requests`);
-// - GET /metrics like the service's (./metrics.ts): request latency per handler, CPU, memory.
+// - GET /metrics like the service's (./metrics.ts): request latency per handler, CPU, memory;
+//   GET /ready answers 200, as the service's health middleware does.
 // Product code never imports this.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { AGENT, AGENT_CLUSTER_INSTALL, INFRA_ENV, mergePatch, watchKind, type Condition, type HubObject, type Watch } from '../../lib/runner/hub.ts';
 import { discoveryIgnition } from './ignition.ts';
 import { StandInMetrics } from './metrics.ts';
+import { tlsPort } from './tls-port.ts';
 import { AGENT_IMAGE, BOOTSTRAP_IGNITION, clusterView, HOST_IGNITION, installCmdRequest } from './installer-view.ts';
 
 export interface StandInOptions {
@@ -60,6 +62,8 @@ export class ServiceStandIn {
   private readonly queue = pLimit(1);
   private readonly watches: Watch[] = [];
   private server: ReturnType<typeof createHttpServer> | undefined;
+  /** Over HTTPS: the port itself, which hands TLS connections to `server`. */
+  private front: NetServer | undefined;
 
   constructor(private readonly o: StandInOptions) {}
 
@@ -68,6 +72,8 @@ export class ServiceStandIn {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       // As the service's: /metrics answers at once, and is not one of the API's requests.
       if (req.method === 'GET' && req.url === '/metrics') return void this.metrics.serve(res).catch(() => res.destroy());
+      // As the service's health middleware: /ready is 200 with no body, outside the API.
+      if (req.method === 'GET' && req.url === '/ready') return void res.writeHead(200).end();
       this.metrics.observe(req, res);
       void readBody(req)
         .then((body) => this.queue(() => this.handle(req, body, res)))
@@ -76,9 +82,13 @@ export class ServiceStandIn {
           if (!res.headersSent) send(res, 500, { message: e.message });
         });
     };
-    this.server = this.o.tls ? createHttpsServer({ key: this.o.tls.key, cert: this.o.tls.cert }, handler) : createHttpServer(handler);
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `${this.o.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // busybox's wget (the stand-in agents' and controllers') gets no handshake at OpenSSL's default
+    // security level (no shared cipher); at level 0 it agrees on ECDHE-ECDSA-AES128-GCM-SHA256.
+    this.server = this.o.tls ? createHttpsServer({ key: this.o.tls.key, cert: this.o.tls.cert, ciphers: 'DEFAULT:@SECLEVEL=0' }, handler) : createHttpServer(handler);
+    // Over HTTPS, a port that answers plain HTTP as the service's does (./tls-port.ts).
+    const port = this.o.tls ? (this.front = await tlsPort(this.server as HttpsServer)) : this.server;
+    await new Promise<void>((r) => port.listen(0, '127.0.0.1', r));
+    this.url = `${this.o.tls ? 'https' : 'http'}://127.0.0.1:${(port.address() as AddressInfo).port}`;
     const on = (kind: typeof AGENT, fn: (o: HubObject) => Promise<void>) =>
       watchKind(this.o.kubeConfig, kind, this.o.labelSelector, (obj, deleted) => { if (!deleted) void this.queue(() => fn(obj)).catch(() => undefined); }, () => undefined);
     this.watches.push(await on(INFRA_ENV, (o) => this.onInfraEnv(o)));
@@ -89,7 +99,7 @@ export class ServiceStandIn {
 
   async stop(): Promise<void> {
     await Promise.all(this.watches.map((w) => w.stop()));
-    const closed = new Promise((r) => this.server?.close(r));
+    const closed = Promise.all([this.server, this.front].map((s) => s?.listening && new Promise((r) => s.close(r))));
     this.server?.closeAllConnections(); // idle keep-alive connections would hold close() up
     await closed;
   }

@@ -5,7 +5,7 @@
 // With `kubernetes`, the fake hosts run as pods on the hub's node (runtime.kubernetes: the node's
 // containerd, a namespace of the swarm's own), the stand-in image loaded into that containerd.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -41,6 +41,8 @@ export interface TestSwarmOptions {
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
   report?: SwarmConfigInput['report'];
+  /** hub.tls (default: the stand-in's CA when it serves HTTPS). */
+  tls?: NonNullable<SwarmConfigInput['hub']>['tls'];
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
   /** The fake hosts' image; default: the stand-in agent image. */
   image?: string;
@@ -61,9 +63,11 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
     : null;
   const serviceNs = await uniqueNamespace('svc', kubeConfig);
   const standIn = await new ServiceStandIn({ kubeConfig, auth, labelSelector: `assisted-swarm.io/swarm=${name}`, ...o.standIn }).start();
+  // Over HTTPS the config trusts the stand-in's CA (a test may point hub.tls elsewhere).
+  if (o.standIn?.tls) writeFileSync(join(dir, 'ca.crt'), o.standIn.tls.ca);
   const config = validateConfig({
     name,
-    hub: { serviceUrl: standIn.url, serviceNamespace: serviceNs.name, auth, tls: o.standIn?.tls ? { caFile: join(dir, 'ca.crt') } : {} },
+    hub: { serviceUrl: standIn.url, serviceNamespace: serviceNs.name, auth, tls: o.tls ?? (o.standIn?.tls ? { caFile: join(dir, 'ca.crt') } : {}) },
     images: { swarm: o.image ?? image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],

@@ -1,7 +1,8 @@
 // Prepares the hub for assisted-service and writes the service's environment as a Docker
 // --env-file. Run by service/lib.sh at every (re)start of the service, with its settings in the
 // environment (HUB_SERVER, PKI, ENV_FILE, SERVICE_URL, IMAGE_SERVICE_URL, SERVICE_AUTH,
-// SERVICE_NAMESPACE, DB_PORT, DB_USER, DB_NAME, DB_PASSWORD_FILE, RELEASE_IMAGES_LIST).
+// SERVICE_NAMESPACE, DB_PORT, DB_USER, DB_NAME, DB_PASSWORD_FILE, RELEASE_IMAGES_LIST; for
+// HTTPS SERVICE_TLS=1, SERVICE_TLS_MOUNT and SERVICE_CA_MOUNT, where service/lib.sh mounts them).
 //
 // On the hub: the service's namespace, and an AgentServiceConfig `agent` (the operator's CR, so
 // the swarm's hub patch has a target). Then it does what the operator does for the service's
@@ -86,7 +87,23 @@ const operator = {
   ENABLE_UPGRADE_AGENT: 'false',
   ENABLE_VIRTUAL_INTERFACES: 'true', // dry agents report their forced MAC and IP on lo
   LOG_LEVEL: 'info',
+  ...(e.SERVICE_TLS === '1' ? tls() : {}),
 };
+
+// HTTPS as the operator sets it up on OpenShift (agentserviceconfig_controller.go): the service
+// listens with TLS on its --port when HTTPS_CERT_FILE and HTTPS_KEY_FILE are set (SERVE_HTTPS is
+// read but decides nothing: servers.New); SERVICE_CA_CERT_PATH puts the CA into every discovery
+// ignition (the agent's --cacert, which it hands on to next_step_runner, the installer and
+// logs_sender); SKIP_CERT_VERIFICATION=false renders --insecure=false.
+function tls() {
+  return {
+    SERVE_HTTPS: 'True',
+    HTTPS_CERT_FILE: `${e.SERVICE_TLS_MOUNT}/tls.crt`,
+    HTTPS_KEY_FILE: `${e.SERVICE_TLS_MOUNT}/tls.key`,
+    SERVICE_CA_CERT_PATH: e.SERVICE_CA_MOUNT,
+    SKIP_CERT_VERIFICATION: 'false',
+  };
+}
 
 let user = {};
 const userConfig = asc.metadata.annotations?.[CONFIGMAP_ANNOTATION];

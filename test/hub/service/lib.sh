@@ -4,7 +4,9 @@
 SERVICE_IMAGE=${ASSISTED_SWARM_SERVICE_IMAGE:-quay.io/edge-infrastructure/assisted-service:latest}
 SERVICE_AUTH=${ASSISTED_SWARM_SERVICE_AUTH:-none} # none | local; the swarm's ConfigMap may override it
 SERVICE_PORT=${ASSISTED_SWARM_HUB_SERVICE_PORT:-8090}
-SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
+# 1: the service serves HTTPS only, with a serving certificate of the hub's own service CA
+# (up.sh --with-service-tls, service.sh restart --tls); 0: plain HTTP. Set at each (re)start.
+SERVICE_TLS=${ASSISTED_SWARM_HUB_SERVICE_TLS:-0}
 # Never fetched (no image service runs); the service only renders it into InfraEnv URLs.
 IMAGE_SERVICE_URL=http://127.0.0.1:${ASSISTED_SWARM_HUB_IMAGE_SERVICE_PORT:-8888}
 # Release images the service knows without asking oc, besides the ClusterImageSets on the hub.
@@ -18,6 +20,16 @@ PG_DIR=$HUB_DIR/postgres
 PG_USER=admin
 PG_DB=installer
 SERVICE_LIB_DIR=$HUB_LIB_DIR/service
+# The service's CA and serving certificate (service_pki), kept for the hub dir's life: a swarm
+# config's hub.tls.caFile names SERVICE_CA, which a restart must not make stale.
+SERVICE_PKI=$SERVICE_DIR/pki
+SERVICE_CA=$SERVICE_PKI/ca.crt
+# Where the operator mounts them in the service's pod (agentserviceconfig_controller.go), and so here.
+SERVICE_TLS_MOUNT=/etc/assisted-tls-config
+SERVICE_CA_MOUNT=/etc/assisted-ingress-cert/ca.crt
+
+# The service's URL as this start makes it: https with SERVICE_TLS=1.
+service_url() { if [[ $SERVICE_TLS == 1 ]]; then echo "https://127.0.0.1:$SERVICE_PORT"; else echo "http://127.0.0.1:$SERVICE_PORT"; fi; }
 
 # The newest PostgreSQL of Debian's packages (postgresql-15 on Debian 12).
 pg_bin() { local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1) && [[ -n $d ]] && echo "$d"; }
@@ -26,7 +38,14 @@ pg_psql() { PGPASSWORD=$(<"$PG_DIR/password") "$(pg_bin)/psql" -h 127.0.0.1 -p "
 postgres_ok() { [[ -s $PG_DIR/password ]] && [[ $(pg_psql -d postgres -Atc 'select 1' 2>/dev/null) == 1 ]]; }
 
 service_running() { [[ $(docker inspect -f '{{.State.Running}}' "$SERVICE_CONTAINER" 2>/dev/null) == true ]]; }
-service_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVICE_URL/ready" 2>/dev/null) == 200 ]]; }
+# The URL the running container was started with (its label): what answers now, whatever this
+# script's settings say.
+running_service_url() { docker inspect -f '{{index .Config.Labels "assisted-swarm.io/hub-service-url"}}' "$SERVICE_CONTAINER" 2>/dev/null; }
+# /ready of the running service; over HTTPS it must verify with the hub's service CA.
+service_ok() {
+  local url; url=$(running_service_url) && [[ -n $url ]] || url=$(service_url)
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$SERVICE_CA" "$url/ready" 2>/dev/null) == 200 ]]
+}
 # /ready answers before the kube-api controllers run: they wait for the leader lease.
 # grep reads to the end (no -q): with pipefail, an early exit would fail docker logs with SIGPIPE.
 service_leading() { docker logs "$SERVICE_CONTAINER" 2>&1 | grep 'successfully acquired lease' >/dev/null; }
@@ -69,6 +88,26 @@ ensure_ec_keys() {
     openssl pkey -in "$SERVICE_DIR/ec-private-key.pem" -pubout -out "$SERVICE_DIR/ec-public-key.pem")
 }
 
+# The service's own CA (P-256, ten years) and a serving certificate of it for 127.0.0.1 (the
+# agents, installers and controllers reach the service there), made once per hub dir. The key
+# is the service's (user 1001 reads it), mode 600, and is never printed; the CA's key stays
+# here and is used for nothing else. Kept apart from the API server's CA (pki/): a config that
+# trusts one does not trust the other.
+ensure_service_pki() {
+  [[ -s $SERVICE_PKI/tls.crt && -s $SERVICE_CA ]] && return
+  log "making the service's CA and serving certificate for 127.0.0.1 ($SERVICE_PKI)"
+  rm -rf "$SERVICE_PKI" && mkdir -p "$SERVICE_PKI"
+  (umask 077 &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=assisted-swarm-hub-service-ca \
+      -addext keyUsage=critical,keyCertSign,cRLSign -keyout "$SERVICE_PKI/ca.key" -out "$SERVICE_CA" 2>/dev/null &&
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SERVICE_PKI/tls.key" -subj /CN=assisted-service 2>/dev/null |
+      openssl x509 -req -CA "$SERVICE_CA" -CAkey "$SERVICE_PKI/ca.key" -set_serial "0x$(openssl rand -hex 8)" -days 3650 -out "$SERVICE_PKI/tls.crt" \
+        -extfile <(printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n') 2>/dev/null) ||
+    die "could not make the service's certificates in $SERVICE_PKI"
+  chmod 644 "$SERVICE_CA" "$SERVICE_PKI/tls.crt"
+  $SUDO chown 1001:0 "$SERVICE_PKI/tls.key"
+}
+
 # Prints the tag of our layer on the configured image, building it if missing. The tag is
 # derived from the base image's id and the layer's content, so a new base or a changed oc
 # placeholder gives a new tag, and an unchanged one is reused.
@@ -96,7 +135,8 @@ service_layer_image() {
 # the hub). Re-read at every (re)start, as the operator's rollout would.
 write_service_env() {
   env HUB_SERVER="https://127.0.0.1:$APISERVER_PORT" PKI="$PKI" ENV_FILE="$SERVICE_DIR/env" \
-    SERVICE_URL="$SERVICE_URL" IMAGE_SERVICE_URL="$IMAGE_SERVICE_URL" SERVICE_AUTH="$SERVICE_AUTH" \
+    SERVICE_URL="$(service_url)" SERVICE_TLS="$SERVICE_TLS" SERVICE_TLS_MOUNT="$SERVICE_TLS_MOUNT" SERVICE_CA_MOUNT="$SERVICE_CA_MOUNT" \
+    IMAGE_SERVICE_URL="$IMAGE_SERVICE_URL" SERVICE_AUTH="$SERVICE_AUTH" \
     SERVICE_NAMESPACE="$SERVICE_NAMESPACE" RELEASE_IMAGES_LIST="$RELEASE_IMAGES_LIST" \
     DB_PORT="$PG_PORT" DB_USER="$PG_USER" DB_NAME="$PG_DB" DB_PASSWORD_FILE="$PG_DIR/password" \
     node "$SERVICE_LIB_DIR/config.mjs"
@@ -106,16 +146,21 @@ write_service_env() {
 # image and settings (else, or with "restart", made anew), then waits until /ready answers 200
 # and its controllers lead.
 ensure_service() {
-  local image hash
+  local image hash tls_mounts=()
   ensure_postgres
   image=$(service_layer_image)
   mkdir -p "$SERVICE_DIR/data"
   ensure_ec_keys
+  if [[ $SERVICE_TLS == 1 ]]; then
+    ensure_service_pki
+    tls_mounts=(-v "$SERVICE_PKI/tls.crt:$SERVICE_TLS_MOUNT/tls.crt:ro" -v "$SERVICE_PKI/tls.key:$SERVICE_TLS_MOUNT/tls.key:ro"
+      -v "$SERVICE_CA:$SERVICE_CA_MOUNT:ro")
+  fi
   write_service_env
   # The service runs as its image's user 1001 (group 0): it must read its kubeconfig, own /data.
   cp "$HUB_DIR/kubeconfig" "$SERVICE_DIR/kubeconfig"
   $SUDO chown 1001:0 "$SERVICE_DIR/kubeconfig" "$SERVICE_DIR/data"
-  hash=$( (echo "$image $SERVICE_PORT"; cat "$SERVICE_DIR/env") | sha256sum | cut -c1-16)
+  hash=$( (echo "$image $SERVICE_PORT ${tls_mounts[*]}"; cat "$SERVICE_DIR/env") | sha256sum | cut -c1-16)
   if [[ ${1:-} != restart ]] && service_running &&
     [[ $(docker inspect -f '{{index .Config.Labels "assisted-swarm.io/hub-service-config"}}' "$SERVICE_CONTAINER") == "$hash" ]]; then
     log "assisted-service already running ($SERVICE_CONTAINER)"
@@ -125,25 +170,28 @@ ensure_service() {
     # dropped as a graceful release would (the lease is free: its holder is gone).
     curl -fsS -o /dev/null -X DELETE --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
       "https://127.0.0.1:$APISERVER_PORT/$SERVICE_LEASE" 2>/dev/null || true
-    log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env")) on $SERVICE_URL"
+    log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env")) on $(service_url)"
     # The EC keys pass by name from this process's environment: never on a command line.
+    # Restarted when it exits, as its pod would be (it exits on a lost leader lease, e.g. while
+    # the hub's API server restarts); `docker stop` or `rm` by these scripts ends it for good.
     EC_PUBLIC_KEY_PEM=$(<"$SERVICE_DIR/ec-public-key.pem") EC_PRIVATE_KEY_PEM=$(<"$SERVICE_DIR/ec-private-key.pem") \
-      docker run -d --name "$SERVICE_CONTAINER" --network host \
+      docker run -d --name "$SERVICE_CONTAINER" --network host --restart unless-stopped \
       --label "assisted-swarm.io/hub-service=$HUB_DIR" --label "assisted-swarm.io/hub-service-config=$hash" \
+      --label "assisted-swarm.io/hub-service-url=$(service_url)" \
       --env-file "$SERVICE_DIR/env" -e EC_PUBLIC_KEY_PEM -e EC_PRIVATE_KEY_PEM \
       -e KUBECONFIG=/etc/assisted-swarm-hub/kubeconfig -v "$SERVICE_DIR/kubeconfig:/etc/assisted-swarm-hub/kubeconfig:ro" \
-      -v "$SERVICE_DIR/data:/data" --log-opt max-size=100m \
+      "${tls_mounts[@]}" -v "$SERVICE_DIR/data:/data" --log-opt max-size=100m \
       "$image" /assisted-service --port "$SERVICE_PORT" >/dev/null
   fi
   local deadline=$((SECONDS + 300))
   until service_ok && service_leading; do
     if ! service_running || ((SECONDS >= deadline)); then
       docker logs --tail 30 "$SERVICE_CONTAINER" >&2 2>&1 || true
-      die "assisted-service not ready at $SERVICE_URL/ready, or its controllers not leading (logs: docker logs $SERVICE_CONTAINER)"
+      die "assisted-service not ready at $(service_url)/ready, or its controllers not leading (logs: docker logs $SERVICE_CONTAINER)"
     fi
     sleep 1
   done
-  log "assisted-service ready at $SERVICE_URL"
+  log "assisted-service ready at $(service_url)"
 }
 
 # Removes the service container by its name, if there is one.
