@@ -38,6 +38,18 @@ test('defaults fill every field a user leaves out', () => {
   assert.is(config.network.clusterPrefix, 26);
   assert.is(config.runtime.memoryMiB, 512);
   assert.equal(config.pools, []);
+  assert.is(config.clusters[0]!.boot, null);
+  assert.equal(config.isoDownload, { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10, timeoutSeconds: 600, idleSeconds: 30, retries: 2 });
+});
+
+test('a pool-fed group boots as its pool; a group of its own boots as plain agents unless it says bmh', () => {
+  const config = validateConfig({
+    name: 'boots',
+    clusters: [{ name: 'own', topology: 'single-node' }, { name: 'late', topology: 'single-node', hostsFrom: 'rack' }, { name: 'same', topology: 'single-node', hostsFrom: 'rack', boot: 'bmh' }],
+    pools: [{ name: 'rack', hosts: 2, boot: 'bmh' }],
+  });
+  assert.equal(config.clusters.map((c) => c.boot), [null, null, 'bmh']);
+  assert.is(config.pools[0]!.boot, 'bmh');
 });
 
 test('every optional field of the schema declares its default', () => {
@@ -99,6 +111,11 @@ const bad: [string, unknown, string, RegExp][] = [
   ['hardware requirements without sno', { ...base, serviceTuning: { hwValidatorRequirements: [{ version: 'default', master: {}, arbiter: {}, worker: {}, 'edge-worker': {} }] } }, 'serviceTuning.hwValidatorRequirements[0].sno', /is required/],
   ['validation id with spaces', { ...base, clusters: [{ name: 'x', topology: 'compact', ignoreValidations: { host: ['No Way'] } }] }, 'clusters[0].ignoreValidations.host[0]', /validation id/],
   ['clusters not a list', { ...base, clusters: { name: 'x' } }, 'clusters', /must be array/],
+  ['unknown boot', { ...base, clusters: [{ name: 'x', topology: 'compact', boot: 'pxe' }] }, 'clusters[0].boot', /one of: agent, bmh/],
+  ['a pool-fed group that boots otherwise than its pool', { ...base, clusters: [{ name: 'x', topology: 'single-node', hostsFrom: 'p', boot: 'bmh' }], pools: [{ name: 'p', hosts: 1 }] }, 'clusters[0].boot', /come from pool "p", which boots them as agent/],
+  ['unknown download mode', { ...base, isoDownload: { mode: 'partial' } }, 'isoDownload.mode', /one of: none, head, full, range/],
+  ['a range that is not one', { ...base, isoDownload: { mode: 'range', range: '0-100' } }, 'isoDownload.range', /byte range such as bytes=0-1048575/],
+  ['no downloads in flight', { ...base, isoDownload: { concurrency: 0 } }, 'isoDownload.concurrency', /must be >= 1/],
   ['name resolving to a non-loopback address', { ...base, runtime: { clusterNamesResolveTo: '10.0.0.1' } }, 'runtime.clusterNamesResolveTo', /loopback address/],
 ];
 
