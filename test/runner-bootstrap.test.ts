@@ -115,7 +115,7 @@ test('the bootstrap installer, played: upstream\'s stages in order, its download
 
   // The podman shim's hand-over, then the Agent change the runner passes on.
   writeFileSync(join(dir, REQUEST_FILE), request(boot, '101.7'));
-  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [] });
+  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [], isoDownload: { mode: 'none', range: 'bytes=0-1048575', concurrency: 1, ratePerSecond: 1 } });
   const played: string[] = [], lines: string[] = [];
   const ctx = playerContext(played, lines);
   bootstrapPlayer({ pace: FAST, lookMs: 20 }).onAgent!(ctx, boot, tracker.host(boot.spec.hostname)!, bootAgent);
@@ -188,7 +188,7 @@ test('a bootstrap installer that fails: the Failed stage, the shim answered with
   const agent = (await agents()).find((a) => a.metadata.name === host.spec.hostId)!;
   const asBootstrap: HubObject = { ...agent, status: { ...agent.status, bootstrap: true, debugInfo: { state: 'installing' }, progress: {} } };
   const from = swarm.standIn.requests.length;
-  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [] });
+  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [], isoDownload: { mode: 'none', range: 'bytes=0-1048575', concurrency: 1, ratePerSecond: 1 } });
   const played: string[] = [], lines: string[] = [];
   bootstrapPlayer({ pace: FAST, lookMs: 20 }).onAgent!(playerContext(played, lines), host, tracker.host(host.spec.hostname)!, asBootstrap);
 

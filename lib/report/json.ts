@@ -8,7 +8,7 @@ export const JSON_REPORT = 'report.json';
 
 export async function writeJsonReport(dir: string, record: RunRecord, summary: RunSummary): Promise<string> {
   const path = join(dir, JSON_REPORT);
-  const { hosts, clusters, transitions } = record;
-  await writeFile(path, `${JSON.stringify({ summary, hosts, clusters, transitions }, null, 2)}\n`);
+  const { hosts, clusters, downloads, transitions } = record;
+  await writeFile(path, `${JSON.stringify({ summary, hosts, clusters, downloads, transitions }, null, 2)}\n`);
   return path;
 }

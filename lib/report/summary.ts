@@ -1,6 +1,7 @@
 // The figures of a run, computed once from its record: final states, the measured phases, the
 // launch rate, failures by reason, played hosts. Both writers print this.
 import { tally } from './counts.ts';
+import { downloadFigures, type DownloadFigures } from './downloads.ts';
 import { groupFailures, type FailureGroup } from './failures.ts';
 import { launchRate, type LaunchRate } from './launch-rate.ts';
 import { measure, PHASES, type PhaseResult } from './phases/index.ts';
@@ -18,6 +19,8 @@ export interface RunSummary {
   clusters: { total: number; byFinalState: Record<string, number> };
   phases: PhaseResult[];
   launchRate: LaunchRate;
+  /** The ISO downloads before boot (isoDownload); count 0 with mode none. */
+  downloads: DownloadFigures;
   failures: FailureGroup[];
   played: { hostname: string; what: string }[];
 }
@@ -42,6 +45,7 @@ export function summarizeRun(record: RunRecord): RunSummary {
     clusters: { total: clusters.length, byFinalState: tally(clusters.map((c) => c.outcome ?? c.state)) },
     phases: PHASES.map((p) => measure(p, hosts)),
     launchRate: launchRate(record.settings.launchRate, hosts),
+    downloads: downloadFigures(record.settings.isoDownload.mode, record.downloads),
     failures: [
       ...groupFailures('cluster', clusters.map((c) => ({ name: c.name, failure: c.failure }))),
       ...groupFailures('host', hosts.map((h) => ({ name: h.hostname, failure: h.failure }))),

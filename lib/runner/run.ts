@@ -97,9 +97,11 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   process.once('SIGTERM', onSignal);
   interrupted.signal.addEventListener('abort', () => stop.abort());
 
+  const { mode, range, concurrency, ratePerSecond } = config.isoDownload;
   const tracker = new Tracker(plan, {
     launchRate: runtime.launchRate, concurrency: runtime.concurrency, restartLimit: runtime.restartLimit,
     timeoutMinutes: runtime.timeoutMinutes, engines: engines.engines.map((e) => e.name),
+    isoDownload: { mode, range, concurrency, ratePerSecond },
   });
   tracker.record.provenance = options.provenance ?? (await gitProvenance());
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
