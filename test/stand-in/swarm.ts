@@ -36,6 +36,7 @@ export interface TestSwarmOptions {
   clusters?: SwarmConfigInput['clusters'];
   pools?: SwarmConfigInput['pools'];
   runtime?: Partial<NonNullable<SwarmConfigInput['runtime']>>;
+  isoDownload?: SwarmConfigInput['isoDownload'];
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
 }
 
@@ -53,6 +54,7 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
     images: { swarm: image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
+    ...(o.isoDownload ? { isoDownload: o.isoDownload } : {}),
     runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, ...o.runtime },
   });
   const dist = join(dir, 'dist');

@@ -37,18 +37,18 @@ export async function byteServer(size: number): Promise<ByteServer> {
     requests.set(url.pathname, n);
     const fails = Number(url.searchParams.get('fails') ?? 0);
     switch (url.pathname) {
-      case '/file': return serve(req, res, bytes);
+      case '/file': return serveBytes(req, res, bytes);
       case '/missing': return res.writeHead(404, { 'Content-Length': 9 }).end('not found');
       case '/busy':
         if (n <= fails) return res.writeHead(503, { 'Content-Length': 4 }).end('busy');
-        return serve(req, res, bytes);
+        return serveBytes(req, res, bytes);
       case '/cut':
         if (n <= fails) {
           res.writeHead(200, { 'Content-Length': bytes.length });
           res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy());
           return;
         }
-        return serve(req, res, bytes);
+        return serveBytes(req, res, bytes);
       case '/slow': return drip(res, bytes, Number(url.searchParams.get('chunk') ?? 65536), Number(url.searchParams.get('ms') ?? 10));
       case '/stall':
         res.writeHead(200, { 'Content-Length': bytes.length });
@@ -73,7 +73,7 @@ export async function byteServer(size: number): Promise<ByteServer> {
 }
 
 /** The whole of `bytes`, or the one range asked for (as Go's http.ServeContent answers). */
-function serve(req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
+export function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   let body = bytes;
   if (range) {
