@@ -53,6 +53,7 @@ test('every cluster installs: BMH hosts, a BMH pool host bound by BMAC, and plai
   assert.equal(result.record.clusters.map((c) => [c.name, c.outcome]).sort(), [['edge-1', 'installed'], ['late-1', 'installed'], ['plain-1', 'installed']], out);
   assert.is(result.exitCode, 0);
   assert.is(result.record.hosts.find((h) => h.cluster === null)!.state, 'known-unbound', 'the pool host no cluster takes waits, approved by BMAC');
+  assert.not.match(out, 'never got an image URL', 'every BareMetalHost got its image');
 });
 
 test('BMAC approved, named, placed and bound the BMH hosts\' Agents; the runner patched them not at all, the plain host\'s as before', async () => {

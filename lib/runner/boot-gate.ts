@@ -28,6 +28,8 @@ function deferred<T>(): Deferred<T> {
 interface Entry {
   imageUrl: Deferred<string>;
   running: Deferred<void>;
+  /** Step 5 waits for its image (a host that arrives as a BareMetalHost). */
+  waitedOn: boolean;
 }
 
 export class BootGate {
@@ -35,13 +37,15 @@ export class BootGate {
 
   private entry(hostname: string): Entry {
     let e = this.entries.get(hostname);
-    if (!e) this.entries.set(hostname, (e = { imageUrl: deferred(), running: deferred() }));
+    if (!e) this.entries.set(hostname, (e = { imageUrl: deferred(), running: deferred(), waitedOn: false }));
     return e;
   }
 
   /** Resolves with the image URL the host boots from, once attached. */
   imageUrl(hostname: string): Promise<string> {
-    return this.entry(hostname).imageUrl.promise;
+    const e = this.entry(hostname);
+    e.waitedOn = true;
+    return e.imageUrl.promise;
   }
 
   /** Attaches the host's ISO; resolves once its container runs (at once if it already does), rejects if it cannot boot. */
@@ -63,7 +67,7 @@ export class BootGate {
 
   /** The hosts still waiting for their ISO. */
   waiting(): string[] {
-    return [...this.entries].filter(([, e]) => !e.imageUrl.settled).map(([h]) => h);
+    return [...this.entries].filter(([, e]) => e.waitedOn && !e.imageUrl.settled).map(([h]) => h);
   }
 
   /** The run ends: every wait ends with `reason`. */
