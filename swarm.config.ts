@@ -18,6 +18,8 @@ export default defineSwarm({
     { name: 'sno', topology: 'single-node', count: 2, agentLabels: { size: 'small' } },
     { name: 'compact', topology: 'compact', staticNetworking: true },
     { name: 'multi', topology: 'multi-node', workers: 2, infraEnvLabels: { tier: 'full' } },
+    // Arrives as a BareMetalHost, as hosts do through ZTP: the service's BMH agent controller takes it from there.
+    { name: 'ztp', topology: 'single-node', boot: 'bmh' },
   ],
   pools: [
     { name: 'spare', hosts: 3 },

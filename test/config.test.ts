@@ -39,6 +39,8 @@ test('defaults fill every field a user leaves out', () => {
   assert.is(config.runtime.memoryMiB, 512);
   assert.equal(config.pools, []);
   assert.equal(config.report, { sampleSeconds: 5, scrapeTimeoutSeconds: 5, metrics: { url: null, tls: null }, prometheus: null, thresholds: [] });
+  assert.is(config.clusters[0]!.boot, null);
+  assert.equal(config.isoDownload, { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10, timeoutSeconds: 600, idleSeconds: 30, retries: 2 });
 });
 
 test('thresholds and a Prometheus profile: defaults filled, every figure of the vocabulary accepted', () => {
@@ -55,6 +57,16 @@ test('thresholds and a Prometheus profile: defaults filled, every figure of the 
   assert.equal(config.report.prometheus!.tls, { caFile: null, insecure: false });
   assert.equal(config.report.prometheus!.queries[0]!.unit, null);
   assert.equal(config.report.thresholds[1], { metric: 'api.5xx', route: '*', max: 0, min: null, maxPercentOverBase: null, description: null });
+});
+
+test('a pool-fed group boots as its pool; a group of its own boots as plain agents unless it says bmh', () => {
+  const config = validateConfig({
+    name: 'boots',
+    clusters: [{ name: 'own', topology: 'single-node' }, { name: 'late', topology: 'single-node', hostsFrom: 'rack' }, { name: 'same', topology: 'single-node', hostsFrom: 'rack', boot: 'bmh' }],
+    pools: [{ name: 'rack', hosts: 2, boot: 'bmh' }],
+  });
+  assert.equal(config.clusters.map((c) => c.boot), [null, null, 'bmh']);
+  assert.is(config.pools[0]!.boot, 'bmh');
 });
 
 test('every optional field of the schema declares its default', () => {
@@ -123,6 +135,11 @@ const bad: [string, unknown, string, RegExp][] = [
   ['a Prometheus server with nothing to ask', { ...base, report: { prometheus: { url: 'http://prom:9090' } } }, 'report.prometheus', /queries, a profile file, or both/],
   ['a profile query name with a dash', { ...base, report: { prometheus: { url: 'http://prom:9090', queries: [{ metricName: 'db-conns', query: 'up' }] } } }, 'report.prometheus.queries[0].metricName', /letters, digits and "_"/],
   ['a metrics URL that is not one', { ...base, report: { metrics: { url: 'localhost:8090/metrics' } } }, 'report.metrics.url', /http:\/\/ or https:\/\/ URL/],
+  ['unknown boot', { ...base, clusters: [{ name: 'x', topology: 'compact', boot: 'pxe' }] }, 'clusters[0].boot', /one of: agent, bmh/],
+  ['a pool-fed group that boots otherwise than its pool', { ...base, clusters: [{ name: 'x', topology: 'single-node', hostsFrom: 'p', boot: 'bmh' }], pools: [{ name: 'p', hosts: 1 }] }, 'clusters[0].boot', /come from pool "p", which boots them as agent/],
+  ['unknown download mode', { ...base, isoDownload: { mode: 'partial' } }, 'isoDownload.mode', /one of: none, head, full, range/],
+  ['a range that is not one', { ...base, isoDownload: { mode: 'range', range: '0-100' } }, 'isoDownload.range', /byte range such as bytes=0-1048575/],
+  ['no downloads in flight', { ...base, isoDownload: { concurrency: 0 } }, 'isoDownload.concurrency', /must be >= 1/],
   ['name resolving to a non-loopback address', { ...base, runtime: { clusterNamesResolveTo: '10.0.0.1' } }, 'runtime.clusterNamesResolveTo', /loopback address/],
 ];
 

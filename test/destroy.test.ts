@@ -52,7 +52,8 @@ test.after(async () => {
 });
 
 test('destroy takes away the swarm\'s objects and containers, and nothing that is not its own', async () => {
-  a.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 2 }] });
+  // a's hosts arrive as BareMetalHosts: those and their BMC Secrets go too.
+  a.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 2, boot: 'bmh' }] });
   // Swarm b keeps its service tuning in a's service namespace: the two share it.
   b.configure({ hub: { serviceNamespace: a.serviceNamespace }, clusters: [{ name: 'sno', topology: 'single-node', count: 1 }] });
   exits(await a.cli(['apply', '--yes', '--no-run'], env), 0, 'apply a');

@@ -14,8 +14,9 @@ const env = { [PULL_SECRET_ENV]: fakePullSecret().json };
 const config = {
   clusters: [
     { name: 'compact', topology: 'compact' as const, staticNetworking: true },
-    // Last, so that removing one of its clusters moves no other group's addresses.
-    { name: 'sno', topology: 'single-node' as const, count: 2 },
+    // Last, so that removing one of its clusters moves no other group's addresses. Its hosts
+    // arrive as BareMetalHosts: planned, applied and deleted with the rest.
+    { name: 'sno', topology: 'single-node' as const, count: 2, boot: 'bmh' as const },
   ],
 };
 
@@ -105,17 +106,19 @@ test('after a cluster is removed from the config the plan lists its objects as d
   const plan = await planJson();
   const ns = `${swarm.name}-sno-2`;
   assert.equal(keysOf(plan, 'delete'), [
-    `AgentClusterInstall ${ns}/sno-2`, `ClusterDeployment ${ns}/sno-2`, `InfraEnv ${ns}/sno-2`, `Namespace ${ns}`, `Secret ${ns}/pull-secret`,
+    `AgentClusterInstall ${ns}/sno-2`, `BareMetalHost ${ns}/sno-2-master-0`, `ClusterDeployment ${ns}/sno-2`, `InfraEnv ${ns}/sno-2`, `Namespace ${ns}`,
+    `Secret ${ns}/pull-secret`, `Secret ${ns}/sno-2-master-0-bmc`,
   ]);
   assert.is(plan.summary.create + plan.summary.update, 0);
-  // Deletes come in reverse dependency order: the namespace last.
+  // Deletes come in reverse dependency order: the BareMetalHost first (BMAC reads its InfraEnv), the namespace last.
+  assert.is(plan.objects[0]!.key, `BareMetalHost ${ns}/sno-2-master-0`);
   assert.is(plan.objects[plan.objects.length - 1]!.key, `Namespace ${ns}`);
 
   const text = ok(await swarm.cli(['plan'], env), 'plan').stdout;
-  assert.match(text, '!! 5 objects will be DELETED:');
+  assert.match(text, '!! 7 objects will be DELETED:');
   assert.match(text, `  [-] Namespace ${ns}`);
   const markdown = ok(await swarm.cli(['plan', '--markdown'], env), 'plan --markdown').stdout;
-  assert.match(markdown, '> [!CAUTION]\n> **5 objects will be deleted:**');
+  assert.match(markdown, '> [!CAUTION]\n> **7 objects will be deleted:**');
   assert.match(markdown, `> - \`ClusterDeployment ${ns}/sno-2\``);
 
   ok(await swarm.cli(['apply', '--yes', '--no-run'], env), 'apply of the removal');

@@ -12,7 +12,7 @@ import { renderMarkdown } from '../lib/report/markdown.ts';
 import { writeReport } from '../lib/report/write.ts';
 import { countStates } from '../lib/report/counts.ts';
 import { renderCounts } from '../lib/report/progress.ts';
-import type { HostRecord, RunRecord } from '../lib/report/types.ts';
+import type { DownloadRecord, HostRecord, RunRecord } from '../lib/report/types.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -27,9 +27,10 @@ function host(name: string, over: Partial<HostRecord> = {}): HostRecord {
 function record(hosts: HostRecord[]): RunRecord {
   return {
     swarm: 's', provenance: { commit: '0cda8fe2d1c4b7a9e3f5061728394a5b6c7d8e9f', branch: 'main', dirty: true }, startedAt: T0, endedAt: T0 + 60_000, endReason: 'done',
-    settings: { launchRate: 2, concurrency: 4, restartLimit: 3, timeoutMinutes: 10, engines: ['local'] },
+    settings: { launchRate: 2, concurrency: 4, restartLimit: 3, timeoutMinutes: 10, engines: ['local'], isoDownload: { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
     hosts,
     clusters: [{ name: 'c1', namespace: 's-c1', clusterId: 'x', state: 'error', stateInfo: 'boom', hosts: hosts.map((h) => h.hostname), milestones: {}, controllerId: null, outcome: 'failed', failure: { reason: 'cluster error', stateInfo: 'boom' } }],
+    downloads: [],
     transitions: [],
   };
 }
@@ -99,6 +100,34 @@ test('failures are grouped by reason with the service stateInfo; played hosts ar
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('ISO downloads: times of the successful ones, bytes, throughput, and errors by what went wrong', () => {
+  const MiB = 1024 * 1024;
+  const d = (i: number, over: Partial<DownloadRecord> = {}): DownloadRecord => ({
+    hostname: `h${i}`, source: 'bare-metal-host', mode: 'full', startedAt: T0 + i * 1000, ms: 2000, firstByteMs: 100, bytes: 10 * MiB, status: 200, attempts: 1, error: null, ...over,
+  });
+  const downloads = [
+    d(0), d(1, { ms: 4000, attempts: 2 }), d(2),
+    d(3, { error: 'HTTP 503', status: 503, bytes: 0, attempts: 3 }),
+    d(4, { error: 'HTTP 503', status: 503, bytes: 0, attempts: 3 }),
+    d(5, { error: 'cut short', bytes: 4 * MiB }),
+  ];
+  const run = { ...record([host('a')]), downloads, settings: { ...record([]).settings, isoDownload: { mode: 'full' as const, range: 'bytes=0-1048575', concurrency: 4, ratePerSecond: 2 } } };
+  const f = summarizeRun(run).downloads;
+  assert.equal([f.count, f.ok, f.retried, f.bytes], [6, 3, 3, 34 * MiB]);
+  assert.equal([f.time!.p50, f.time!.p99, f.time!.count], [2000, 4000, 3]);
+  assert.equal(f.errors, [{ error: 'HTTP 503', count: 2 }, { error: 'cut short', count: 1 }]);
+  // 34 MiB between the first start (T0) and the last end (T0 + 7 s).
+  assert.is(f.aggregateBytesPerSecond, (34 * MiB) / 7);
+  assert.equal(f.perDownloadBytesPerSecond!.p50, 5 * MiB);
+
+  const md = renderMarkdown(summarizeRun(run));
+  assert.match(md, '## ISO downloads');
+  assert.match(md, '6 downloads (mode full): 3 succeeded, 3 failed, 3 needed more than one attempt; 34.0 MiB received, 4.9 MiB/s over all of them.');
+  assert.match(md, '| time, s | 3 | 2.0 | 4.0 | 4.0 | 4.0 |');
+  assert.match(md, '| HTTP 503 | 2 |');
+  assert.match(renderMarkdown(summarizeRun(record([host('a')]))), 'None: isoDownload.mode is none.');
 });
 
 test('live counts per state and stage, and the bars', () => {

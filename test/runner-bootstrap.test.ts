@@ -67,12 +67,16 @@ async function agents(): Promise<HubObject[]> {
   return list.items;
 }
 
+const NO_DOWNLOADS = { mode: 'none' as const, range: 'bytes=0-1048575', concurrency: 1, ratePerSecond: 1 };
+
 /** What the runner gives its players (run.ts), with the host folders on this machine's disk. */
 function playerContext(played: string[], lines: string[]): PlayerContext {
   return {
     markPlayed: (hostname, what) => played.push(`${hostname}: ${what}`),
     note: () => undefined,
     service: async () => ({ url: swarm.standIn.url, infraEnvId, token: null, tls: { caFile: null, insecure: false } }),
+    boot: () => Promise.reject(new Error('no host boots here')),
+    kubeConfig: swarm.kubeConfig,
     hostFiles: (hostname) => {
       const dir = dirname(hosts.find((h) => h.spec.hostname === hostname)!.spec.rebootMarkerPath);
       return {
@@ -115,7 +119,7 @@ test('the bootstrap installer, played: upstream\'s stages in order, its download
 
   // The podman shim's hand-over, then the Agent change the runner passes on.
   writeFileSync(join(dir, REQUEST_FILE), request(boot, '101.7'));
-  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [] });
+  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [], isoDownload: NO_DOWNLOADS });
   const played: string[] = [], lines: string[] = [];
   const ctx = playerContext(played, lines);
   bootstrapPlayer({ pace: FAST, lookMs: 20 }).onAgent!(ctx, boot, tracker.host(boot.spec.hostname)!, bootAgent);
@@ -188,7 +192,7 @@ test('a bootstrap installer that fails: the Failed stage, the shim answered with
   const agent = (await agents()).find((a) => a.metadata.name === host.spec.hostId)!;
   const asBootstrap: HubObject = { ...agent, status: { ...agent.status, bootstrap: true, debugInfo: { state: 'installing' }, progress: {} } };
   const from = swarm.standIn.requests.length;
-  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [] });
+  const tracker = new Tracker(loadRunPlan(swarm.dist, swarm.name), { launchRate: 1, concurrency: 1, restartLimit: 0, timeoutMinutes: 1, engines: [], isoDownload: NO_DOWNLOADS });
   const played: string[] = [], lines: string[] = [];
   bootstrapPlayer({ pace: FAST, lookMs: 20 }).onAgent!(playerContext(played, lines), host, tracker.host(host.spec.hostname)!, asBootstrap);
 

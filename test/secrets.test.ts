@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANNOTATION } from '../lib/swarm/labels.ts';
+import { PLACEHOLDER_BMC_CREDENTIALS } from '../lib/swarm/bare-metal.ts';
 import { largeConfig, synthConfig } from './support/synth.ts';
 
 const MARKER = 'SECRET-MARKER-7f3a9c';
@@ -31,7 +32,7 @@ test('a pull secret from a file: dist/ names the file, never its content', () =>
   writeFileSync(file, pullSecret);
   const { dist, hub } = synthConfig({ ...largeConfig(), pullSecret: { file } });
   assertNoSecret(dist);
-  const secrets = hub.filter((d) => d.doc.kind === 'Secret').map((d) => d.doc);
+  const secrets = hub.filter((d) => d.doc.kind === 'Secret' && d.doc.metadata.name === 'pull-secret').map((d) => d.doc);
   assert.ok(secrets.length > 10);
   for (const s of secrets) {
     assert.is(s.metadata.annotations[ANNOTATION.pullSecretFrom], `file:${file}`);
@@ -46,6 +47,18 @@ test('a pull secret from an environment variable: dist/ names the variable only'
   assertNoSecret(dist);
   const secret = hub.find((d) => d.doc.kind === 'Secret')!.doc;
   assert.is(secret.metadata.annotations[ANNOTATION.pullSecretFrom], 'env:SWARM_TEST_PULL_SECRET');
+});
+
+test('BMC Secrets of BareMetalHosts hold the visible placeholders and nothing else', () => {
+  const { hub } = synthConfig(largeConfig());
+  const bmc = hub.filter((d) => d.doc.kind === 'Secret' && d.doc.metadata.name !== 'pull-secret').map((d) => d.doc);
+  assert.is(bmc.length, hub.filter((d) => d.doc.kind === 'BareMetalHost').length);
+  for (const s of bmc) {
+    assert.match(s.metadata.name, /-bmc$/);
+    assert.match(s.metadata.annotations[ANNOTATION.bmcCredentials], /placeholder/);
+    const values = Object.fromEntries(Object.entries<string>(s.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    assert.equal(values, PLACEHOLDER_BMC_CREDENTIALS);
+  }
 });
 
 test.run();

@@ -57,21 +57,23 @@ test('the same config gives byte-identical output', () => {
 test('every object of the default swarm validates against its CRD schema', () => {
   const { hub } = synthConfig(defaultConfig);
   const checked = assertValidForHub(hub);
-  // 4 CD + 4 ACI + 5 InfraEnv (4 clusters, 1 pool) + 3 NMStateConfig (compact) + 1 ClusterImageSet
-  assert.is(checked, 17);
+  // 5 CD + 5 ACI + 6 InfraEnv (5 clusters, 1 pool) + 3 NMStateConfig (compact) + 1 BareMetalHost (ztp) + 1 ClusterImageSet
+  assert.is(checked, 21);
 });
 
 test('every object of a large generated swarm validates against its CRD schema', () => {
   const { hub, swarm } = synthConfig(largeConfig(3));
   const checked = assertValidForHub(hub);
   const nmstate = byKind(hub, 'NMStateConfig').length;
-  assert.is(checked, 1 + 3 * swarm.clusters.length - swarm.clusters.filter((c) => !c.infraEnv).length + swarm.pools.length + nmstate);
+  const bmhs = byKind(hub, 'BareMetalHost').length;
+  assert.is(bmhs, 4 * 3 + 4);
+  assert.is(checked, 1 + 3 * swarm.clusters.length - swarm.clusters.filter((c) => !c.infraEnv).length + swarm.pools.length + nmstate + bmhs);
 });
 
 test('the default swarm: the objects and hosts of its clusters and pool', () => {
   const { hub, launch } = synthConfig(defaultConfig);
-  assert.equal(byKind(hub, 'ClusterDeployment').map((d) => d.metadata.name).sort(), ['compact-1', 'multi-1', 'sno-1', 'sno-2']);
-  assert.equal(byKind(hub, 'Namespace').map((d) => d.metadata.name).sort(), ['demo-compact-1', 'demo-multi-1', 'demo-sno-1', 'demo-sno-2', 'demo-spare']);
+  assert.equal(byKind(hub, 'ClusterDeployment').map((d) => d.metadata.name).sort(), ['compact-1', 'multi-1', 'sno-1', 'sno-2', 'ztp-1']);
+  assert.equal(byKind(hub, 'Namespace').map((d) => d.metadata.name).sort(), ['demo-compact-1', 'demo-multi-1', 'demo-sno-1', 'demo-sno-2', 'demo-spare', 'demo-ztp-1']);
   const aci = Object.fromEntries(byKind(hub, 'AgentClusterInstall').map((d) => [d.metadata.name, d]));
   assert.equal(aci['multi-1'].spec.provisionRequirements, { controlPlaneAgents: 3, workerAgents: 2 });
   assert.equal(aci['sno-1'].spec.provisionRequirements, { controlPlaneAgents: 1 });
@@ -86,13 +88,13 @@ test('the default swarm: the objects and hosts of its clusters and pool', () => 
   assert.is(infraEnvs['sno-1'].spec.agentLabels.size, 'small');
   assert.is(infraEnvs['multi-1'].metadata.labels.tier, 'full');
   const hosts = byKind(launch, 'FakeHost');
-  assert.is(hosts.length, 2 + 3 + 5 + 3);
+  assert.is(hosts.length, 2 + 3 + 5 + 1 + 3);
   assert.equal(hosts.filter((h) => h.spec.cluster === 'multi-1').map((h) => `${h.spec.hostname}:${h.spec.role}`), [
     'multi-1-master-0:master', 'multi-1-master-1:master', 'multi-1-master-2:master', 'multi-1-worker-0:worker', 'multi-1-worker-1:worker',
   ]);
-  assert.equal(byKind(launch, 'DryRunController').map((c) => c.spec.cluster).sort(), ['compact-1', 'multi-1', 'sno-1', 'sno-2']);
+  assert.equal(byKind(launch, 'DryRunController').map((c) => c.spec.cluster).sort(), ['compact-1', 'multi-1', 'sno-1', 'sno-2', 'ztp-1']);
   const order = byKind(launch, 'LaunchOrder')[0];
-  assert.equal(order.spec.units, ['cluster/sno-1', 'cluster/sno-2', 'cluster/compact-1', 'cluster/multi-1', 'pool/spare']);
+  assert.equal(order.spec.units, ['cluster/sno-1', 'cluster/sno-2', 'cluster/compact-1', 'cluster/multi-1', 'cluster/ztp-1', 'pool/spare']);
 });
 
 test('every object and launch document carries the swarm labels', () => {
@@ -143,6 +145,37 @@ test('late binding: a pool-fed cluster has no InfraEnv; its hosts boot from the 
   // Pool-fed compact clusters get VIPs of their own from the top of the pool's network.
   const vips = late.filter((c) => c.vips).flatMap((c) => [c.vips!.api, c.vips!.ingress]);
   assert.is(new Set(vips).size, 4);
+});
+
+test('BareMetalHost mode: a BareMetalHost and a BMC Secret per host, in its InfraEnv\'s namespace, with what BMAC reads', () => {
+  const { hub, launch, swarm } = synthConfig(largeConfig());
+  const bmhs = byKind(hub, 'BareMetalHost');
+  const secrets = new Map(byKind(hub, 'Secret').map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s]));
+  const hosts = byKind(launch, 'FakeHost');
+  const bmhHosts = hosts.filter((h) => h.spec.boot === 'bmh');
+  assert.is(bmhHosts.length, 4 + 4);
+  assert.equal(bmhs.map((b) => b.metadata.name).sort(), bmhHosts.map((h) => h.spec.hostname).sort());
+  for (const h of bmhHosts) {
+    const bmh = bmhs.find((b) => b.metadata.name === h.spec.hostname);
+    assert.equal(h.spec.bareMetalHost, { namespace: h.spec.infraEnv.namespace, name: bmh.metadata.name });
+    assert.is(bmh.metadata.namespace, h.spec.infraEnv.namespace, 'BMAC looks for the InfraEnv in the BMH\'s namespace');
+    assert.is(bmh.metadata.labels['infraenvs.agent-install.openshift.io'], h.spec.infraEnv.name);
+    assert.is(bmh.spec.bootMACAddress, h.spec.macAddress, 'BMAC matches the Agent by this MAC');
+    assert.is(bmh.spec.online, true);
+    assert.is(bmh.spec.automatedCleaningMode, 'disabled');
+    assert.match(bmh.spec.bmc.address, /^redfish-virtualmedia\+http:\/\/127\.0\.0\.1:9\//);
+    assert.ok(secrets.has(`${bmh.metadata.namespace}/${bmh.spec.bmc.credentialsName}`), 'its BMC Secret');
+    assert.is(bmh.metadata.annotations['bmac.agent-install.openshift.io/hostname'], h.spec.hostname);
+    assert.is(bmh.metadata.annotations['bmac.agent-install.openshift.io/role'], h.spec.role === 'auto-assign' ? undefined : h.spec.role);
+    assert.is(bmh.metadata.annotations['inspect.metal3.io'], 'disabled');
+    // A pool host a cluster takes is bound by BMAC, from this annotation; the runner binds no BMH host.
+    const reference = bmh.metadata.annotations['bmac.agent-install.openshift.io/cluster-reference'];
+    assert.is(reference, h.spec.bindTo ? `${h.spec.bindTo.namespace}/${h.spec.bindTo.name}` : undefined);
+  }
+  assert.is(bmhs.filter((b) => b.metadata.annotations['bmac.agent-install.openshift.io/cluster-reference']).length, 3, 'the compact cluster ztp-late-1 takes 3 of the 4 pool hosts');
+  // Plain agents have no BareMetalHost and no boot field.
+  assert.ok(hosts.filter((h) => h.spec.boot === undefined).every((h) => h.spec.bareMetalHost === undefined));
+  assert.is(swarm.clusters.find((c) => c.name === 'ztp-late-1')!.boot, 'bmh', 'a pool-fed cluster boots as its pool');
 });
 
 test('cluster-hosts files list every host of the cluster with its marker', () => {

@@ -43,6 +43,10 @@ const Labels = Type.Unsafe<Record<string, string>>({
 });
 
 export const TOPOLOGIES = ['single-node', 'compact', 'multi-node'] as const;
+/** How fake hosts arrive: as plain agents (the runner approves, names and binds their Agents), or as
+ *  BareMetalHosts (the service's BMH agent controller does, and the runner plays the Bare Metal Operator). */
+export const BOOTS = ['agent', 'bmh'] as const;
+export const ISO_DOWNLOAD_MODES = ['none', 'head', 'full', 'range'] as const;
 
 const HwRequirement = Obj({
   cpu_cores: Type.Integer({ minimum: 1 }),
@@ -110,6 +114,8 @@ export const ClusterGroupSchema = Obj({
   holdInstallation: Opt(Type.Boolean(), false),
   /** Late binding: take this group's hosts from the named pool instead of an own InfraEnv. */
   hostsFrom: Opt(OrNull(DnsLabel(63)), null),
+  /** How the hosts arrive (agent | bmh); null: agent, or for a group with hostsFrom, as its pool's hosts do. */
+  boot: Opt(OrNull(OneOf(BOOTS)), null),
 });
 
 export const PoolSchema = Obj({
@@ -122,6 +128,26 @@ export const PoolSchema = Obj({
   infraEnvLabels: Opt(Labels, {}),
   agentLabels: Opt(Labels, {}),
   staticNetworking: Opt(Type.Boolean(), false),
+  /** How the pool's hosts arrive: as plain agents, or as BareMetalHosts. */
+  boot: Opt(OneOf(BOOTS), 'agent'),
+});
+
+/** The image-service load: every fake host fetches its ISO before it boots (lib/runner/iso-download.ts). */
+const IsoDownload = Obj({
+  /** none: no download; head: a HEAD request; full: the whole ISO; range: the bytes of `range`. */
+  mode: Opt(OneOf(ISO_DOWNLOAD_MODES), 'none'),
+  /** The Range header of mode range. */
+  range: Opt(Type.String({ pattern: '^bytes=\\d+-\\d*$', expect: 'a byte range such as bytes=0-1048575' }), 'bytes=0-1048575'),
+  /** Downloads in flight at most. */
+  concurrency: Opt(Type.Integer({ minimum: 1, maximum: 1024 }), 8),
+  /** Downloads started per second at most. */
+  ratePerSecond: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1000 }), 10),
+  /** A download not done in this many seconds is cut and counts as an error. */
+  timeoutSeconds: Opt(Type.Number({ exclusiveMinimum: 0 }), 600),
+  /** A download that receives nothing for this many seconds is cut and counts as an error. */
+  idleSeconds: Opt(Type.Number({ exclusiveMinimum: 0 }), 30),
+  /** Attempts after the first for a connection error, a cut or a 429/5xx answer (never for another 4xx). */
+  retries: Opt(Type.Integer({ minimum: 0, maximum: 10 }), 2),
 });
 
 const Toleration = Obj({
@@ -237,6 +263,7 @@ export const SwarmConfigSchema = Obj({
   }), {}),
   clusters: Opt(Type.Array(ClusterGroupSchema), []),
   pools: Opt(Type.Array(PoolSchema), []),
+  isoDownload: Opt(IsoDownload, {}),
   /** Order in which clusters and pools are launched. */
   ordering: Opt(Obj({
     mode: Opt(OneOf(['listed', 'shuffled']), 'listed'),

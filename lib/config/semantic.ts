@@ -38,6 +38,10 @@ export function semanticProblems(config: SwarmConfig): ConfigProblem[] {
       const known = config.pools.map((p) => p.name).join(', ') || 'none';
       add(`${path}.hostsFrom`, `no pool named "${group.hostsFrom}" (pools: ${known})`);
     }
+    const pool = config.pools.find((p) => p.name === group.hostsFrom);
+    if (pool && group.boot !== null && group.boot !== pool.boot) {
+      add(`${path}.boot`, `the hosts of this group come from pool "${pool.name}", which boots them as ${pool.boot}: set boot on the pool, or leave it out here`);
+    }
     for (const name of clusterNames(group)) claim(name, `${path}.name`);
   });
 

@@ -13,6 +13,8 @@ export type SwarmConfig = Complete<SwarmConfigInput>;
 export type ClusterGroup = SwarmConfig['clusters'][number];
 export type Pool = SwarmConfig['pools'][number];
 export type Topology = ClusterGroup['topology'];
+export type Boot = Pool['boot'];
+export type IsoDownloadMode = SwarmConfig['isoDownload']['mode'];
 
 /** Typed helper for swarm.config.ts: `export default defineSwarm({ ... })`. */
 export function defineSwarm(config: SwarmConfigInput): SwarmConfigInput {

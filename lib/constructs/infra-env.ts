@@ -3,6 +3,7 @@
 import { Construct } from 'constructs';
 import { InfraEnv } from './imports/agent-install.openshift.io.ts';
 import type { FakeHost, ObjectRef, Swarm } from '../swarm/model.ts';
+import { SwarmBareMetalHost } from './bare-metal-host.ts';
 import { HostNetworkConfig, nmstateSelector } from './nmstate.ts';
 import { PULL_SECRET_NAME } from './pull-secret.ts';
 import { swarmLabels } from '../swarm/labels.ts';
@@ -17,6 +18,13 @@ export interface SwarmInfraEnvProps {
   agentLabels: Record<string, string>;
   staticNetworking: boolean;
   hosts: FakeHost[];
+}
+
+/** The ClusterDeployment a pool host is bound to (late binding), for its BareMetalHost. */
+function boundTo(swarm: Swarm, host: FakeHost, pooled: boolean): ObjectRef | undefined {
+  if (!pooled || host.cluster === null) return undefined;
+  const cluster = swarm.clusters.find((c) => c.name === host.cluster)!;
+  return { namespace: cluster.namespace, name: cluster.name };
 }
 
 export class SwarmInfraEnv extends Construct {
@@ -39,6 +47,9 @@ export class SwarmInfraEnv extends Construct {
     });
     if (props.staticNetworking) {
       for (const host of props.hosts) new HostNetworkConfig(this, host.hostname, swarm, host, props.labels);
+    }
+    for (const host of props.hosts.filter((h) => h.boot === 'bmh')) {
+      new SwarmBareMetalHost(this, `bmh-${host.hostname}`, swarm, { host, labels: props.labels, bindTo: boundTo(swarm, host, props.clusterRef === null) });
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Cluster, FakeHost, Pool, Swarm } from '../swarm/model.ts';
 import { controllerContainer, fakeHostContainer, swarmImage } from '../swarm/containers.ts';
 import { swarmMetadata } from './metadata.ts';
 import { hostOwnerLabels, LABEL } from '../swarm/labels.ts';
+import { bareMetalHostName } from '../swarm/bare-metal.ts';
 
 function hostLabels(host: FakeHost): Record<string, string> {
   return { ...hostOwnerLabels(host), [LABEL.host]: host.hostname, [LABEL.role]: host.role };
@@ -48,6 +49,8 @@ export class FakeHostPlan extends Construct {
         infraEnv: host.infraEnv,
         // Late binding: the Agent is bound to this ClusterDeployment once it has registered.
         ...(host.pool !== null && cluster ? { bindTo: { namespace: cluster.namespace, name: cluster.name } } : {}),
+        // A host that arrives as a BareMetalHost boots once BMAC has given it its ISO (absent: a plain agent).
+        ...(host.boot === 'bmh' ? { boot: 'bmh', bareMetalHost: { namespace: host.infraEnv.namespace, name: bareMetalHostName(host) } } : {}),
         rebootMarkerPath: host.rebootMarkerPath,
         clusterHostsPath: host.clusterHostsPath,
         container: fakeHostContainer(swarm, host, cluster),

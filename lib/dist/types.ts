@@ -55,6 +55,9 @@ export type FakeHostDoc = LaunchDoc<'FakeHost', {
   infraEnv: ObjectRef;
   /** Late binding: the ClusterDeployment its Agent is bound to once registered. */
   bindTo?: ObjectRef;
+  /** `bmh`: the host arrives as this BareMetalHost; absent: as a plain agent. */
+  boot?: 'bmh';
+  bareMetalHost?: ObjectRef;
   rebootMarkerPath: string;
   clusterHostsPath: string;
   container: ContainerSpec;

@@ -18,7 +18,7 @@ import type { KubeObject } from '../dist/types.ts';
 import { UserError } from '../config/errors.ts';
 import { connectionFailure, transientFailure } from './unreachable.ts';
 import type { LoadedKubeConfig } from './kubeconfig.ts';
-import { ConflictError, describeError, fieldConflicts, HubUnavailableError, hubName, StaleObjectError, statusCode } from './errors.ts';
+import { ConflictError, describeError, fieldConflicts, HubUnavailableError, hubName, KindNotServedError, StaleObjectError, statusCode } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 
 export const FIELD_MANAGER = 'assisted-swarm';
@@ -221,7 +221,7 @@ export class HubClient {
     const message = (err as Error)?.message ?? '';
     const discovery = /Failed to fetch resource metadata/.test(message);
     if (/Unrecognized API version and kind/.test(message) || (discovery && statusCode(err) === 404)) {
-      return new UserError(`${what}: the hub does not serve this kind (are the assisted-installer CRDs installed?)`);
+      return new KindNotServedError(what);
     }
     if (err instanceof ApiException) return new UserError(`${what}: the hub refused: ${describeError(err)}`);
     if (discovery) return new UserError(`${what}: ${describeError(err)}`);

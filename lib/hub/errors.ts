@@ -41,6 +41,14 @@ export class ConflictError extends UserError {
   }
 }
 
+/** The hub has no such kind (its CRD is not installed). */
+export class KindNotServedError extends UserError {
+  constructor(what: string) {
+    super(`${what}: the hub does not serve this kind (are the assisted-installer CRDs installed?)`);
+    this.name = 'KindNotServedError';
+  }
+}
+
 /** A change sent only onto the version of an object that was read found it changed since (409). */
 export class StaleObjectError extends UserError {
   constructor(readonly object: string, readonly resourceVersion: string) {

@@ -5,9 +5,9 @@
 import type { KubeObject } from '../dist/types.ts';
 import { refKey, type HubClient } from '../hub/client.ts';
 import { LABEL } from '../swarm/labels.ts';
-import { SWARM_KINDS } from './kinds.ts';
+import { listKind, SWARM_KINDS, type SwarmKind } from './kinds.ts';
 
-const AGENT = { apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'Agent' };
+const AGENT: SwarmKind = { apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'Agent', namespaced: true };
 /** Made in every namespace by kube-controller-manager. */
 const NAMESPACE_DEFAULTS = new Set(['ConfigMap kube-root-ca.crt']);
 
@@ -25,7 +25,7 @@ export async function foreignObjects(hub: HubClient, swarm: string, namespaces: 
   if (!wanted.size) return out;
   const kinds = [...SWARM_KINDS.filter((k) => k.namespaced), AGENT];
   // `!=` also matches objects without the label at all.
-  const lists = await Promise.all(kinds.map((k) => hub.list(k.apiVersion, k.kind, { labelSelector: `${LABEL.swarm}!=${swarm}` })));
+  const lists = await Promise.all(kinds.map((k) => listKind(k, () => hub.list(k.apiVersion, k.kind, { labelSelector: `${LABEL.swarm}!=${swarm}` }))));
   for (const obj of lists.flat()) {
     const ns = obj.metadata.namespace;
     if (!ns || !wanted.has(ns)) continue;

@@ -1,11 +1,15 @@
 // The kinds of hub objects a swarm makes, in the order apply creates them (what an object
 // refers to exists before it), and the reverse order in which they are deleted. Agents are
 // the service's, never the swarm's: they are not listed here, so never planned or deleted.
+import type { KubeObject } from '../dist/types.ts';
+import { KindNotServedError } from '../hub/errors.ts';
 
 export interface SwarmKind {
   apiVersion: string;
   kind: string;
   namespaced: boolean;
+  /** Only some swarms make it: a hub without its CRD simply has none (BareMetalHosts: metal3's CRD). */
+  optional?: boolean;
 }
 
 /** Apply order, a wave at a time; the objects of one wave go in parallel. */
@@ -16,7 +20,19 @@ export const APPLY_WAVES: SwarmKind[][] = [
   [{ apiVersion: 'extensions.hive.openshift.io/v1beta1', kind: 'AgentClusterInstall', namespaced: true }],
   [{ apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'NMStateConfig', namespaced: true }],
   [{ apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'InfraEnv', namespaced: true }],
+  // After its InfraEnv (BMAC looks it up by label) and its BMC Secret.
+  [{ apiVersion: 'metal3.io/v1alpha1', kind: 'BareMetalHost', namespaced: true, optional: true }],
 ];
+
+/** Lists a kind of the swarm's; an optional kind the hub does not serve lists as none. */
+export async function listKind(kind: SwarmKind, list: () => Promise<KubeObject[]>): Promise<KubeObject[]> {
+  try {
+    return await list();
+  } catch (err) {
+    if (kind.optional && err instanceof KindNotServedError) return [];
+    throw err;
+  }
+}
 
 export const SWARM_KINDS: SwarmKind[] = APPLY_WAVES.flat();
 

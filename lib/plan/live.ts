@@ -6,7 +6,7 @@ import type { KubeObject } from '../dist/types.ts';
 import { refKey, refOf, type HubClient } from '../hub/client.ts';
 import { isEngineMade } from '../swarm/kubernetes.ts';
 import { LABEL, swarmSelector } from '../swarm/labels.ts';
-import { SWARM_KINDS } from './kinds.ts';
+import { listKind, SWARM_KINDS } from './kinds.ts';
 
 export interface LiveState {
   /** The swarm's objects on the hub (by its labels), by refKey. */
@@ -24,7 +24,7 @@ export async function observeHub(hub: HubClient, swarm: string, desired: KubeObj
   const selector = swarmSelector(swarm);
   const lists = await Promise.all(SWARM_KINDS.map((k) =>
     // All namespaces, labeled or not: dist/'s objects need to know which exist.
-    hub.list(k.apiVersion, k.kind, k.kind === 'Namespace' ? {} : { labelSelector: selector })));
+    listKind(k, () => hub.list(k.apiVersion, k.kind, k.kind === 'Namespace' ? {} : { labelSelector: selector }))));
   const namespaces = new Map<string, KubeObject>();
   const labeled = new Map<string, KubeObject>();
   for (const obj of lists.flat()) {

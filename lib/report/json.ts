@@ -12,6 +12,7 @@ export interface JsonReport {
   summary: RunSummary;
   hosts: RunRecord['hosts'];
   clusters: RunRecord['clusters'];
+  downloads: RunRecord['downloads'];
   transitions: RunRecord['transitions'];
   series: NonNullable<RunRecord['series']> | null;
 }
@@ -28,8 +29,8 @@ export function reportJson(value: unknown, indent = ''): string {
 
 export async function writeJsonReport(dir: string, record: RunRecord, summary: RunSummary): Promise<string> {
   const path = join(dir, JSON_REPORT);
-  const { hosts, clusters, transitions } = record;
-  const report: JsonReport = { summary, hosts, clusters, transitions, series: record.series ?? null };
+  const { hosts, clusters, downloads, transitions } = record;
+  const report: JsonReport = { summary, hosts, clusters, downloads, transitions, series: record.series ?? null };
   await writeFile(path, `${reportJson(report)}\n`);
   return path;
 }

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { profileSection, serviceSection, thresholdSection } from './markdown-sections.ts';
+import type { Summary } from './stats.ts';
 import type { RunSummary } from './summary.ts';
 
 export const MARKDOWN_REPORT = 'summary.md';
@@ -47,6 +48,8 @@ export function renderMarkdown(s: RunSummary): string {
 
   out.push('## Launch rate', '', `${lr.launched} hosts launched: ${rate(lr.achieved)}/s achieved (configured ${lr.configured}/s), at most ${lr.maxInOneSecond} in one second; containers started ${rate(lr.startedPerSecond)}/s.`, '');
 
+  out.push(...downloadsSection(s.downloads));
+
   out.push('## Failures', '');
   if (!s.failures.length) out.push('None.', '');
   for (const f of s.failures) {
@@ -59,6 +62,25 @@ export function renderMarkdown(s: RunSummary): string {
   out.push('## Played hosts', '');
   out.push(s.played.length ? s.played.map((p) => `- ${p.hostname}: ${p.what}`).join('\n') : 'None: every host ran the agent in a container.', '');
   return out.join('\n');
+}
+
+const MiB = 1024 * 1024;
+
+/** "## ISO downloads": times of the successful ones, bytes, throughput, errors by what went wrong. */
+function downloadsSection(d: RunSummary['downloads']): string[] {
+  const out = ['## ISO downloads', ''];
+  if (d.mode === 'none') return [...out, 'None: isoDownload.mode is none.', ''];
+  out.push(`${d.count} downloads (mode ${d.mode}): ${d.ok} succeeded, ${d.count - d.ok} failed, ${d.retried} needed more than one attempt; ` +
+    `${(d.bytes / MiB).toFixed(1)} MiB received, ${d.aggregateBytesPerSecond === null ? '–' : (d.aggregateBytesPerSecond / MiB).toFixed(1)} MiB/s over all of them.`, '');
+  out.push('| of the successful downloads | count | p50 | p90 | p99 | max |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  const row = (title: string, v: Summary | null, f: (x: number) => string) =>
+    out.push(v ? `| ${title} | ${v.count} | ${f(v.p50)} | ${f(v.p90)} | ${f(v.p99)} | ${f(v.max)} |` : `| ${title} | 0 | – | – | – | – |`);
+  row('time, s', d.time, seconds);
+  row('time to first byte, s', d.timeToFirstByte, seconds);
+  row('throughput, MiB/s', d.perDownloadBytesPerSecond, (x) => (x / MiB).toFixed(1));
+  out.push('');
+  if (d.errors.length) out.push('Errors:', '', '| error | downloads |', '| --- | ---: |', ...d.errors.map((e) => `| ${e.error} | ${e.count} |`), '');
+  return out;
 }
 
 export async function writeMarkdownReport(dir: string, summary: RunSummary): Promise<string> {

@@ -34,9 +34,11 @@ export function readReport(where: string): ReadReport {
     startedAt: Date.parse(s.startedAt),
     endedAt: s.endedAt ? Date.parse(s.endedAt) : null,
     endReason: (s.endReason as RunRecord['endReason']) ?? null,
-    settings: s.settings,
+    // A report of a version before isoDownload had none: it downloaded nothing.
+    settings: { ...s.settings, isoDownload: s.settings.isoDownload ?? { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
     hosts: json.hosts,
     clusters: json.clusters,
+    downloads: json.downloads ?? [],
     transitions: json.transitions ?? [],
     ...(json.series ? { series: json.series } : {}),
   };

@@ -3,6 +3,7 @@
 // and the thresholds checked. Every writer prints this.
 import type { Threshold } from '../config/types.ts';
 import { tally } from './counts.ts';
+import { downloadFigures, type DownloadFigures } from './downloads.ts';
 import { groupFailures, type FailureGroup } from './failures.ts';
 import { launchRate, type LaunchRate } from './launch-rate.ts';
 import { measure, PHASES, type PhaseResult } from './phases/index.ts';
@@ -23,6 +24,8 @@ export interface RunSummary {
   clusters: { total: number; byFinalState: Record<string, number> };
   phases: PhaseResult[];
   launchRate: LaunchRate;
+  /** The ISO downloads before boot (isoDownload); count 0 with mode none. */
+  downloads: DownloadFigures;
   failures: FailureGroup[];
   played: { hostname: string; what: string }[];
   /** How the run was sampled; null for a run that was not. */
@@ -70,6 +73,7 @@ function summarizeRecord(record: RunRecord): RunSummary {
     clusters: { total: clusters.length, byFinalState: tally(clusters.map((c) => c.outcome ?? c.state)) },
     phases: PHASES.map((p) => measure(p, hosts)),
     launchRate: launchRate(record.settings.launchRate, hosts),
+    downloads: downloadFigures(record.settings.isoDownload.mode, record.downloads),
     failures: [
       ...groupFailures('cluster', clusters.map((c) => ({ name: c.name, failure: c.failure }))),
       ...groupFailures('host', hosts.map((h) => ({ name: h.hostname, failure: h.failure }))),

@@ -70,6 +70,26 @@ export interface ClusterRecord {
   failure: Failure | null;
 }
 
+/** One fake host's ISO download before it booted (the image-service load, config isoDownload). */
+export interface DownloadRecord {
+  hostname: string;
+  /** Where the URL came from: the host's BareMetalHost (BMAC's image URL) or its InfraEnv's isoDownloadURL. The URL itself is not kept: it may hold a token. */
+  source: 'bare-metal-host' | 'infra-env';
+  mode: 'head' | 'full' | 'range';
+  startedAt: number;
+  /** From the first request to the end of the last attempt, pauses between attempts included. */
+  ms: number;
+  /** From the last attempt's request to its answer's headers; null when none came. */
+  firstByteMs: number | null;
+  /** Body bytes the last attempt received. */
+  bytes: number;
+  /** The last answer's HTTP status; null when none came. */
+  status: number | null;
+  attempts: number;
+  /** null: downloaded; else why not ("HTTP 503", "cut short", "no data for 30 s"). */
+  error: string | null;
+}
+
 /** done: every cluster installed or failed; error: the hub or an engine failed the run. */
 export type EndReason = 'done' | 'timeout' | 'interrupted' | 'error';
 
@@ -86,9 +106,14 @@ export interface RunRecord {
   startedAt: number;
   endedAt: number | null;
   endReason: EndReason | null;
-  settings: { launchRate: number; concurrency: number; restartLimit: number; timeoutMinutes: number; engines: string[] };
+  settings: {
+    launchRate: number; concurrency: number; restartLimit: number; timeoutMinutes: number; engines: string[];
+    isoDownload: { mode: 'none' | 'head' | 'full' | 'range'; range: string; concurrency: number; ratePerSecond: number };
+  };
   hosts: HostRecord[];
   clusters: ClusterRecord[];
+  /** In the order they ended. */
+  downloads: DownloadRecord[];
   transitions: Transition[];
   /** What was sampled during the run (absent in reports of runs before sampling, or never started). */
   series?: RunSeries;

@@ -2,8 +2,8 @@
 // id, with the InfraEnv's agentLabels, so the swarm label finds them): each is matched to its
 // launch-plan host, its state, stage and conditions are tracked, and its spec is patched to
 // what the plan says (approved, hostname, role, installation disk, and the ClusterDeployment
-// for a pool host the config binds). Only fields that differ are patched: a re-run patches
-// nothing an earlier run already did.
+// for a pool host the config binds; for a host with a BareMetalHost, only what BMAC does not
+// set). Only fields that differ are patched: a re-run patches nothing an earlier run already did.
 import type { FakeHostDoc } from '../dist/types.ts';
 import type { HostRecord } from '../report/types.ts';
 import { AGENT, mergePatch, watchKind, type HubObject, type Watch } from './hub.ts';
@@ -11,9 +11,20 @@ import { hostFailed, hostMilestone } from './states.ts';
 import type { RunContext } from './context.ts';
 import { swarmSelector } from '../swarm/labels.ts';
 import type { PlayerContext } from './hooks.ts';
+import { BMAC_AGENT_FIELDS } from '../swarm/bare-metal.ts';
 
-/** What the plan wants in an Agent's spec. */
+/**
+ * What the plan wants in an Agent's spec. For a host that arrives as a BareMetalHost, the
+ * service's BMH agent controller sets approval, hostname, role and binding from the
+ * BareMetalHost (lib/swarm/bare-metal.ts): the runner leaves those to it.
+ */
 export function desiredAgentSpec(host: FakeHostDoc): Record<string, unknown> {
+  const spec = plannedAgentSpec(host);
+  if (host.spec.boot === 'bmh') for (const field of BMAC_AGENT_FIELDS) delete spec[field];
+  return spec;
+}
+
+function plannedAgentSpec(host: FakeHostDoc): Record<string, unknown> {
   // The plan may name an installation disk (FakeHost spec installationDiskId / installationDiskPath).
   const disk = host.spec as FakeHostDoc['spec'] & { installationDiskId?: string; installationDiskPath?: string };
   return {

@@ -1,7 +1,7 @@
 // Step 4: for every InfraEnv the hosts boot from, wait (watching, not polling) until the service
 // has processed it (condition ImageCreated=True, status.debugInfo.eventsURL), learn its
-// infra-env id, download its discovery ignition from the REST API and read from it how the
-// agent starts. Hosts of an InfraEnv whose ignition can't be had fail with the reason.
+// infra-env id and ISO URL, download its discovery ignition from the REST API and read from it
+// how the agent starts. Hosts of an InfraEnv whose ignition can't be had fail with the reason.
 import type { SwarmConfig } from '../config/types.ts';
 import { condition, INFRA_ENV, watchKind, type HubObject, type Watch } from './hub.ts';
 import { agentLaunchFrom, type AgentLaunch } from './ignition.ts';
@@ -51,6 +51,8 @@ export async function discoverAgents(ctx: RunContext): Promise<Watch> {
     p.fetching = true;
     fetchAgentLaunch(ctx.config.hub, infraEnv, ctx.signal).then((launch) => {
       if (launch.token) ctx.secrets.add(launch.token);
+      // What a plain agent host downloads before it boots (isoDownload), with the image service on.
+      ctx.isoUrls.set(key, (infraEnv.status?.isoDownloadURL as string | undefined) || null);
       ctx.log(`runner: InfraEnv ${key}: infra-env ${launch.infraEnvId}, agent ${launch.command[0]} → ${launch.serviceUrl}`);
       settle(key, launch);
     }, (err: Error) => settle(key, new Error(`InfraEnv ${key}: ${err.message}`)));

@@ -2,6 +2,7 @@
 // change of the swarm's Agents and may take over part of a host's life (e.g. the bootstrap
 // host's installation, which upstream's dry-run installer cannot finish for multi-node
 // clusters). The report lists every played host and what was played.
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { FakeHostDoc } from '../dist/types.ts';
 import type { HostRecord } from '../report/types.ts';
 import type { ContainerEngine } from '../engine/engine.ts';
@@ -17,7 +18,16 @@ export interface PlayerContext {
   service(hostname: string): Promise<{ url: string; infraEnvId: string; token: string | null; tls: ServiceTls }>;
   /** The host's folder (its reboot marker's), on the engine its cluster runs on. */
   hostFiles(hostname: string): HostFiles;
+  /**
+   * Boots a host that arrives as a BareMetalHost from the ISO at `imageUrl`, as a machine boots
+   * once its virtual media is attached: the runner downloads the ISO (isoDownload) and starts
+   * the host's container. Resolves once it runs (at once when it already does), rejects when it
+   * cannot boot.
+   */
+  boot(hostname: string, imageUrl: string): Promise<void>;
   engine: ContainerEngine;
+  /** The hub, for players that play a part there (the Bare Metal Operator's). */
+  kubeConfig: KubeConfig;
   /** Every planned host, in launch order. */
   hosts: FakeHostDoc[];
   /** Aborted when the run ends: a player stops what it plays. */
@@ -40,6 +50,8 @@ export interface HostPlayer {
   replaces?(host: FakeHostDoc): boolean;
   /** Called on every change of an Agent of a planned host, after the runner's own handling. */
   onAgent?(ctx: PlayerContext, host: FakeHostDoc, record: HostRecord, agent: HubObject): void | Promise<void>;
+  /** Called on every change of the BareMetalHost of a planned host (those that arrive as one). */
+  onBareMetalHost?(ctx: PlayerContext, host: FakeHostDoc, record: HostRecord, bmh: HubObject): void | Promise<void>;
 }
 
 export interface RunHooks {

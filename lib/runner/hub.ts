@@ -1,6 +1,6 @@
 // The runner's side of the hub: watches (informers: one list, then a watch, re-listed when the
-// server says the watch is too old) on the swarm's InfraEnvs, Agents and AgentClusterInstalls,
-// and JSON merge patches of an Agent's spec. Requests the hub refuses for a while (429, 5xx,
+// server says the watch is too old) on the swarm's InfraEnvs, Agents, AgentClusterInstalls and
+// BareMetalHosts, and JSON merge patches (an Agent's spec, a BareMetalHost's status). Requests the hub refuses for a while (429, 5xx,
 // connection lost) are retried with back-off.
 import * as k8s from '@kubernetes/client-node';
 import { UserError } from '../config/errors.ts';
@@ -16,6 +16,7 @@ export interface Kind {
 
 export const INFRA_ENV: Kind = { group: 'agent-install.openshift.io', version: 'v1beta1', plural: 'infraenvs', kind: 'InfraEnv' };
 export const AGENT: Kind = { group: 'agent-install.openshift.io', version: 'v1beta1', plural: 'agents', kind: 'Agent' };
+export const BARE_METAL_HOST: Kind = { group: 'metal3.io', version: 'v1alpha1', plural: 'baremetalhosts', kind: 'BareMetalHost' };
 export const AGENT_CLUSTER_INSTALL: Kind = { group: 'extensions.hive.openshift.io', version: 'v1beta1', plural: 'agentclusterinstalls', kind: 'AgentClusterInstall' };
 
 export interface Condition {

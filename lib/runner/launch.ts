@@ -1,13 +1,15 @@
 // Step 5: start the fake hosts, in launch order, each as soon as its InfraEnv's agent launch is
-// known: at most runtime.concurrency starts in flight and at most runtime.launchRate per
-// second. A host's container runs the launch plan's spec plus what the ignition said: the
-// agent's command line, the unit's environment (the token), and the CA file --cacert names.
+// known and (for a host that arrives as a BareMetalHost) its ISO is attached (boot-gate.ts), after
+// its ISO download when isoDownload asks for one (iso-load.ts): at most runtime.concurrency
+// starts in flight and at most runtime.launchRate per second. A host's container runs the launch
+// plan's spec plus what the ignition said: the agent's command line, the unit's environment (the
+// token), and the CA file --cacert names.
 import type { FakeHostDoc } from '../dist/types.ts';
 import { dirname, join } from 'node:path';
 import type { LaunchSpec } from '../engine/engine.ts';
 import { placementKey } from '../engine/pool.ts';
 import { ANSWER_FILE, REQUEST_FILE } from './players/bootstrap-request.ts';
-import type { HostRecord } from '../report/types.ts';
+import type { DownloadRecord, HostRecord } from '../report/types.ts';
 import type { Existing } from './adopt.ts';
 import type { RunContext } from './context.ts';
 import type { AgentLaunch } from './ignition.ts';
@@ -16,8 +18,12 @@ import { refKey } from './plan.ts';
 /** Resolves once every planned host has been started, kept, played or failed. */
 export async function launchHosts(ctx: RunContext, existing: Existing): Promise<void> {
   await Promise.all(ctx.plan.hosts.map(async (host) => {
-    const record = ctx.tracker.host(host.spec.hostname)!;
-    if (record.adopted || record.outcome) return;
+    const hostname = host.spec.hostname;
+    const record = ctx.tracker.host(hostname)!;
+    if (record.adopted || record.outcome) {
+      if (record.adopted) ctx.boots.running(hostname);
+      return;
+    }
     const player = ctx.hooks.players.find((p) => p.replaces?.(host));
     if (player) {
       record.played = player.name;
@@ -31,10 +37,17 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
       ctx.tracker.failHost(record, { reason: 'no discovery ignition', stateInfo: null, detail: (err as Error).message });
       return;
     }
+    const media = await bootMedia(ctx, host, record);
+    if (media === 'stop') return;
+    if (media && ctx.iso.enabled) {
+      const download = await ctx.iso.fetch(record, media.url, media.source);
+      if (ctx.signal.aborted) return;
+      if (download.error !== null) return cannotBoot(ctx, record, downloadFailure(download));
+    }
     await ctx.slots(async () => {
       if (ctx.signal.aborted) return;
       const spec = launchSpec(ctx, host, launch);
-      const stale = existing.stale.get(host.spec.hostname);
+      const stale = existing.stale.get(hostname);
       if (stale) await ctx.engines.remove(stale.id);
       // A new container starts its host's life afresh: an earlier one's reboot marker (a group
       // removed and added again) would end its agent at once, an earlier bootstrap request be played.
@@ -46,11 +59,46 @@ export async function launchHosts(ctx: RunContext, existing: Existing): Promise<
       try {
         const info = await ctx.engines.start(spec);
         started(ctx, record, info.id, info.engine, info.startedAt);
+        ctx.boots.running(hostname);
       } catch (err) {
-        ctx.tracker.failHost(record, { reason: 'container could not be started', stateInfo: null, detail: (err as Error).message });
+        cannotBoot(ctx, record, { reason: 'container could not be started', stateInfo: null, detail: (err as Error).message });
       }
     });
   }));
+}
+
+type Media = { url: string; source: DownloadRecord['source'] } | null | 'stop';
+
+/**
+ * Where the host boots from: its BareMetalHost's image URL once attached, or its InfraEnv's ISO
+ * URL; null when nothing is to be downloaded; 'stop' when the host does not boot (now).
+ */
+async function bootMedia(ctx: RunContext, host: FakeHostDoc, record: HostRecord): Promise<Media> {
+  if (host.spec.boot === 'bmh') {
+    try {
+      return { url: await ctx.boots.imageUrl(host.spec.hostname), source: 'bare-metal-host' };
+    } catch {
+      return 'stop'; // the run ended first; the report shows how far its BareMetalHost got
+    }
+  }
+  if (!ctx.iso.enabled) return null;
+  const url = ctx.isoUrls.get(refKey(host.spec.infraEnv)) ?? null;
+  if (url) return { url, source: 'infra-env' };
+  ctx.tracker.failHost(record, {
+    reason: 'no ISO to download', stateInfo: null,
+    detail: `InfraEnv ${refKey(host.spec.infraEnv)} has no status.isoDownloadURL (does the service run its image service, ENABLE_IMAGE_SERVICE?); isoDownload.mode none boots without one`,
+  });
+  return 'stop';
+}
+
+function downloadFailure(d: DownloadRecord) {
+  return { reason: `ISO download failed (${d.error})`, stateInfo: null, detail: `${d.mode} download from its ${d.source === 'bare-metal-host' ? 'BareMetalHost image URL' : 'InfraEnv isoDownloadURL'}: ${d.error} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` };
+}
+
+/** A host that will not boot: failed, and its BareMetalHost told so. */
+function cannotBoot(ctx: RunContext, record: HostRecord, failure: Parameters<RunContext['tracker']['failHost']>[1]): void {
+  ctx.tracker.failHost(record, failure);
+  ctx.boots.failed(record.hostname, failure.reason);
 }
 
 function started(ctx: RunContext, record: HostRecord, id: string, engine: string, at: number | null): void {

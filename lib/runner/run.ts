@@ -8,11 +8,14 @@
 //   4 discovery.ts  InfraEnv → discovery ignition → how the agent starts   (watch)
 //     agents.ts     Agents → tracked, patched                                (watch)
 //     clusters.ts   AgentClusterInstalls → tracked, controllers started      (watch)
+//     bare-metal-hosts.ts BareMetalHosts → tracked, handed to the players      (watch)
 //     containers.ts container deaths and restarts                          (engine events)
 //     players/      hosts the runner plays a part of: the bootstrap installer of a
-//                   multi-node cluster (docs/upstream-gaps.md, gap 3)       (Agents, host folders)
-//                   and the end of next_step_runner on (un)binding (gap 4)  (Agents, exec)
-//   5 launch.ts     fake host containers, at the launch rate
+//                   multi-node cluster (docs/upstream-gaps.md, gap 3)       (Agents, host folders),
+//                   the end of next_step_runner on (un)binding (gap 4)      (Agents, exec)
+//                   and the Bare Metal Operator for BareMetalHosts          (BareMetalHosts)
+//   5 launch.ts     fake host containers, at the launch rate, each once it may boot (boot-gate.ts)
+//                   and has downloaded its ISO (iso-load.ts)
 //   6 wait.ts       until every cluster is installed or failed, or the timeout
 //     sampling.ts   the service's /metrics, a Prometheus profile, the runner's own view (lib/metrics)
 //   7 lib/report    reports/<swarm>-<time>/report.json, summary.md and report.html; thresholds
@@ -34,6 +37,8 @@ import type { EndReason, RunRecord } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { adoptContainers } from './adopt.ts';
 import { watchAgents } from './agents.ts';
+import { watchBareMetalHosts } from './bare-metal-hosts.ts';
+import { BootGate } from './boot-gate.ts';
 import { watchClusters } from './clusters.ts';
 import { watchContainers } from './containers.ts';
 import type { RunContext } from './context.ts';
@@ -41,8 +46,10 @@ import { discoverAgents } from './discovery.ts';
 import { writeHostFiles } from './files.ts';
 import type { PlayerContext, RunHooks } from './hooks.ts';
 import type { Watch } from './hub.ts';
+import { IsoLoad } from './iso-load.ts';
 import { launchHosts } from './launch.ts';
 import { loadRunPlan, refKey } from './plan.ts';
+import { bareMetalPlayer } from './players/bare-metal.ts';
 import { bootstrapPlayer } from './players/bootstrap.ts';
 import { rebindPlayer } from './players/rebind.ts';
 import { RateGate } from './rate.ts';
@@ -58,7 +65,7 @@ export interface RunOptions {
   kubeConfig: KubeConfig;
   /** Default: where the config runs its hosts (runtime.engines, or runtime.kubernetes). */
   engines?: EnginePool;
-  /** Players: by default the bootstrap installer's (players/bootstrap.ts) and rebinding (players/rebind.ts); a list given replaces them. */
+  /** Players: by default the bootstrap installer's (players/bootstrap.ts), rebinding (players/rebind.ts) and the Bare Metal Operator's (players/bare-metal.ts); a list given replaces them. */
   hooks?: Partial<RunHooks>;
   /** Aborting it interrupts the run; the report is still written. */
   signal?: AbortSignal;
@@ -117,16 +124,21 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   process.once('SIGTERM', onSignal);
   interrupted.signal.addEventListener('abort', () => stop.abort());
 
+  const { mode, range, concurrency, ratePerSecond } = config.isoDownload;
   const tracker = new Tracker(plan, {
     launchRate: runtime.launchRate, concurrency: runtime.concurrency, restartLimit: runtime.restartLimit,
     timeoutMinutes: runtime.timeoutMinutes, engines: engines.engines.map((e) => e.name),
+    isoDownload: { mode, range, concurrency, ratePerSecond },
   });
   tracker.record.provenance = options.provenance ?? (await gitProvenance());
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });
   const ctx: RunContext = {
     config, kubeConfig, plan, engines, tracker,
-    hooks: { players: options.hooks?.players ?? [bootstrapPlayer(), rebindPlayer()] },
+    hooks: { players: options.hooks?.players ?? [bootstrapPlayer(), rebindPlayer(), bareMetalPlayer()] },
     launches: new Map(),
+    isoUrls: new Map(),
+    boots: new BootGate(),
+    iso: new IsoLoad(config.isoDownload, config.hub.tls, tracker, stop.signal),
     secrets: new Set(),
     slots: pLimit(runtime.concurrency),
     gate: new RateGate(runtime.launchRate),
@@ -145,7 +157,10 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     const existing = await adoptContainers(ctx);
     stopContainerWatch = watchContainers(ctx);
     watches.push(await discoverAgents(ctx));
-    watches.push(await watchAgents(ctx, playerContext(ctx)));
+    const players = playerContext(ctx);
+    watches.push(await watchAgents(ctx, players));
+    const bareMetalHosts = await watchBareMetalHosts(ctx, players);
+    if (bareMetalHosts) watches.push(bareMetalHosts);
     watches.push(await watchClusters(ctx));
     const launching = launchHosts(ctx, existing);
     endReason = await waitUntilDone(tracker, tracker.record.startedAt + runtime.timeoutMinutes * 60_000, interrupted.signal);
@@ -153,6 +168,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
       ctx.log(`runner: every cluster done; soaking for ${runtime.soakMinutes} min (hosts keep running and are watched)`);
       await soak(runtime.soakMinutes * 60_000, interrupted.signal);
     }
+    noteUnbooted(ctx);
     stop.abort();
     await launching;
   } catch (err) {
@@ -161,6 +177,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     endReason = 'error';
   } finally {
     stop.abort();
+    ctx.boots.end('the run ended before the host was booted');
     stopContainerWatch();
     await Promise.all(watches.map((w) => w.stop().catch(() => undefined)));
     process.off('SIGINT', onSignal);
@@ -177,6 +194,14 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   if (failure) throw failure instanceof EngineError ? new UserError(failure.message) : failure;
   const allInstalled = record.clusters.every((c) => c.outcome === 'installed') && !record.hosts.some((h) => h.outcome === 'failed');
   return { exitCode: exitCodeOf(endReason, allInstalled, over.length > 0), endReason, reportDir: dir, record, summary };
+}
+
+/** BareMetalHosts that never got their ISO: BMAC did not set an image URL, so they never booted. */
+function noteUnbooted(ctx: RunContext): void {
+  const waiting = ctx.boots.waiting().filter((h) => !ctx.tracker.host(h)?.outcome);
+  if (!waiting.length) return;
+  ctx.log(`runner: ${waiting.length} BareMetalHost${waiting.length === 1 ? '' : 's'} never got an image URL from the service's BMH agent controller, so never booted (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}): ` +
+    'does the service run with ENABLE_METAL3=true and its image service on (ENABLE_IMAGE_SERVICE)? See docs/upstream-gaps.md, "BareMetalHost mode"');
 }
 
 function playerContext(ctx: RunContext): PlayerContext {
@@ -213,6 +238,8 @@ function playerContext(ctx: RunContext): PlayerContext {
         write: (files) => engine.writeFiles({ image: ctx.plan.image, dirs: [], container: container(), files: files.map((f) => ({ path: join(dir, f.name), content: f.content })) }),
       };
     },
+    boot: (hostname, imageUrl) => ctx.boots.boot(hostname, imageUrl),
+    kubeConfig: ctx.kubeConfig,
     hosts: ctx.plan.hosts,
     signal: ctx.signal,
     log: ctx.log,

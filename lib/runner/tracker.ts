@@ -1,6 +1,6 @@
 // Every host's and cluster's state over time: the one place the runner's watchers write what
 // they see, as transitions with timestamps. The report and the live progress read it.
-import { MILESTONES, type ClusterRecord, type EndReason, type Failure, type HostRecord, type Milestone, type RunRecord, type Transition } from '../report/types.ts';
+import { MILESTONES, type ClusterRecord, type DownloadRecord, type EndReason, type Failure, type HostRecord, type Milestone, type RunRecord, type Transition } from '../report/types.ts';
 
 /** A host's states before its Agent says one: the runner's own words. */
 export const RUNNER_STATES = ['planned', 'launching', 'started', 'registered'] as const;
@@ -50,7 +50,7 @@ export class Tracker {
     }));
     for (const h of hosts) this.hosts.set(h.hostname, h), this.byId.set(h.hostId, h);
     for (const c of clusters) this.clusters.set(c.name, c);
-    this.record = { swarm: plan.swarm, provenance: { commit: null, branch: null, dirty: null }, startedAt: this.now(), endedAt: null, endReason: null, settings, hosts, clusters, transitions: [] };
+    this.record = { swarm: plan.swarm, provenance: { commit: null, branch: null, dirty: null }, startedAt: this.now(), endedAt: null, endReason: null, settings, hosts, clusters, downloads: [], transitions: [] };
   }
 
   host(hostname: string): HostRecord | undefined {
@@ -102,6 +102,12 @@ export class Tracker {
 
   milestone(host: HostRecord, m: Milestone, at = this.now()): void {
     host.milestones[m] ??= at;
+  }
+
+  /** A host's ISO download ended (the image-service load). */
+  download(host: HostRecord, d: DownloadRecord): void {
+    this.record.downloads.push(d);
+    this.event(host, 'iso', d.error === null ? 'downloaded' : `failed: ${d.error}`, `${d.mode}, ${d.bytes} bytes, ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`);
   }
 
   failHost(host: HostRecord, failure: Failure): void {

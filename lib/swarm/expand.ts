@@ -22,7 +22,7 @@ export function expandSwarm(config: SwarmConfig): Swarm {
   const stateDir = `${config.runtime.stateDir.replace(/\/+$/, '')}/${config.name}`;
   const macs = new MacAllocator();
 
-  const makeHost = (owner: string, index: number, hostname: string, net: Ipv4Net, dir: string, fields: Pick<FakeHost, 'role' | 'cluster' | 'pool' | 'infraEnv'>): FakeHost => ({
+  const makeHost = (owner: string, index: number, hostname: string, net: Ipv4Net, dir: string, fields: Pick<FakeHost, 'role' | 'cluster' | 'pool' | 'infraEnv' | 'boot'>): FakeHost => ({
     hostname,
     hostId: hostId(config.name, owner, index),
     macAddress: macs.next(config.name, owner, index),
@@ -46,10 +46,11 @@ export function expandSwarm(config: SwarmConfig): Swarm {
       machineNetwork: machineNetwork(net),
       infraEnv,
       hosts: Array.from({ length: p.hosts }, (_, i) =>
-        makeHost(p.name, i, `${p.name}-${i}`, net, dir, { role: 'auto-assign', cluster: null, pool: p.name, infraEnv })),
+        makeHost(p.name, i, `${p.name}-${i}`, net, dir, { role: 'auto-assign', cluster: null, pool: p.name, infraEnv, boot: p.boot })),
       infraEnvLabels: p.infraEnvLabels,
       agentLabels: p.agentLabels,
       staticNetworking: p.staticNetworking,
+      boot: p.boot,
       dir,
       clusterHostsPath: `${dir}/cluster-hosts.json`,
     };
@@ -83,8 +84,9 @@ export function expandSwarm(config: SwarmConfig): Swarm {
           vips: needsVips(group) ? { api: formatIpv4(net.base + 2), ingress: formatIpv4(net.base + 3) } : null,
           infraEnv,
           hosts: roles.map((role, j) =>
-            makeHost(name, j, `${name}-${role}-${roleIndex(roles, j)}`, net, dir, { role, cluster: name, pool: null, infraEnv })),
+            makeHost(name, j, `${name}-${role}-${roleIndex(roles, j)}`, net, dir, { role, cluster: name, pool: null, infraEnv, boot: group.boot ?? 'agent' })),
           staticNetworking: group.staticNetworking,
+          boot: group.boot ?? 'agent',
         });
         continue;
       }
@@ -108,7 +110,7 @@ export function expandSwarm(config: SwarmConfig): Swarm {
         const last = poolNet.base + size(poolNet) - 2 - 2 * cursor.vipPairs++;
         vips = { api: formatIpv4(last), ingress: formatIpv4(last - 1) };
       }
-      clusters.push({ ...base, machineNetwork: pool.machineNetwork, vips, infraEnv: null, hosts, staticNetworking: pool.staticNetworking });
+      clusters.push({ ...base, machineNetwork: pool.machineNetwork, vips, infraEnv: null, hosts, staticNetworking: pool.staticNetworking, boot: pool.boot });
     }
   }
 

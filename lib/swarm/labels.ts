@@ -26,6 +26,8 @@ export const ANNOTATION = {
   pullSecretFrom: 'assisted-swarm.io/pull-secret-from',
   /** On the service-tuning ConfigMap: what makes the service read it. */
   readBy: 'assisted-swarm.io/read-by',
+  /** On a BareMetalHost's BMC Secret: that its credentials are placeholders. */
+  bmcCredentials: 'assisted-swarm.io/bmc-credentials',
 } as const;
 
 /** The labels every object and container of swarm `swarm` carries. */

@@ -1,7 +1,7 @@
 // The swarm as the tool works with it: every cluster, pool and fake host spelled out, with
 // names, addresses and identities decided. Built from a config by expand.ts; constructs,
 // launch plans and the runner read this, never the raw config groups.
-import type { SwarmConfig, Topology } from '../config/types.ts';
+import type { Boot, SwarmConfig, Topology } from '../config/types.ts';
 
 export type HostRole = 'master' | 'worker' | 'auto-assign';
 
@@ -25,6 +25,9 @@ export interface FakeHost {
   /** The pool the host boots from, for late binding; null when it boots into its cluster's InfraEnv. */
   pool: string | null;
   infraEnv: ObjectRef;
+  /** agent: the runner approves, names and binds its Agent; bmh: a BareMetalHost in its InfraEnv's
+   *  namespace, handled by the service's BMH agent controller (lib/swarm/bare-metal.ts). */
+  boot: Boot;
   /** Folder of this host's files (reboot marker, requests), mounted into its container. */
   dir: string;
   rebootMarkerPath: string;
@@ -54,6 +57,8 @@ export interface Cluster {
   infraEnvLabels: Record<string, string>;
   agentLabels: Record<string, string>;
   staticNetworking: boolean;
+  /** How its hosts arrive (a pool-fed cluster's: its pool's). */
+  boot: Boot;
   ignoredHostValidations: string[];
   ignoredClusterValidations: string[];
   holdInstallation: boolean;
@@ -71,6 +76,7 @@ export interface Pool {
   infraEnvLabels: Record<string, string>;
   agentLabels: Record<string, string>;
   staticNetworking: boolean;
+  boot: Boot;
   dir: string;
   clusterHostsPath: string;
 }

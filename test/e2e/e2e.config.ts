@@ -1,8 +1,11 @@
-// The end-to-end swarm (npm run test:e2e): one cluster of every shape, and a late-binding pool
-// whose host is bound to a second single-node cluster. The suite sets E2E_AUTH (none|local),
-// E2E_SERVICE_URL and E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With
-// E2E_ENGINE=kubernetes (--engine kubernetes) the hosts run as pods on the hub's cluster, the
-// swarm image in the containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set.
+// The end-to-end swarm (npm run test:e2e): one cluster of every shape, a late-binding pool
+// whose host is bound to a second single-node cluster, and a single-node and a multi-node
+// cluster whose hosts arrive as BareMetalHosts (the service's BMH agent controller takes them,
+// the runner plays the Bare Metal Operator). Every host downloads its ISO in full from the
+// image service before it boots. The suite sets E2E_AUTH (none|local), E2E_SERVICE_URL and
+// E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With E2E_ENGINE=kubernetes
+// (--engine kubernetes) the hosts run as pods on the hub's cluster, the swarm image in the
+// containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set.
 import { defineSwarm } from '../../lib/config/types.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -26,8 +29,11 @@ export default defineSwarm({
     { name: 'compact', topology: 'compact', staticNetworking: true },
     { name: 'multi', topology: 'multi-node', workers: 2 },
     { name: 'late', topology: 'single-node', hostsFrom: 'pool' },
+    { name: 'bmh-sno', topology: 'single-node', boot: 'bmh' },
+    { name: 'bmh-multi', topology: 'multi-node', workers: 1, boot: 'bmh' },
   ],
   pools: [{ name: 'pool', hosts: 2 }],
+  isoDownload: { mode: 'full' },
   // Checked at the end of apply (a crossed one exits 2, which the suite counts as a failure):
   // loose limits that say "the service held up", not a benchmark.
   report: {

@@ -31,10 +31,13 @@ export function swarmCli(args: string[], env: Record<string, string>, quiet = fa
   });
 }
 
-/** test/hub/service.sh restart with AUTH_TYPE `auth`; resolves with its exit code. */
-export function restartService(auth: string): Promise<number> {
+/**
+ * test/hub/service.sh restart with AUTH_TYPE `auth`, with or without the image service beside it
+ * (and the service's BMH agent controller); resolves with its exit code.
+ */
+export function restartService(auth: string, imageService = false): Promise<number> {
   return new Promise((done) => {
-    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart'], {
+    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart', ...(imageService ? ['--with-image-service'] : [])], {
       env: { ...process.env, ...E2E_HUB_ENV, ASSISTED_SWARM_SERVICE_AUTH: auth }, stdio: 'inherit',
     });
     child.on('close', (code) => done(code ?? 1));

@@ -1,8 +1,12 @@
 // `npm run test:e2e`: the swarm against upstream's real assisted-service, agent, installer and
-// controller, from their images. For each auth mode (none, local): build the swarm image, synth
-// test/e2e/e2e.config.ts, plan, apply and run until every cluster is installed, check the hub's
-// final state and the report, plan again (nothing to do), destroy, and check that nothing is
-// left: no container, no swarm object, no hub patch, the clusters deregistered in the service.
+// controller, and assisted-image-service, from their images. For each auth mode (none, local):
+// restart the service with the image service beside it and its BMH agent controller on, build the
+// swarm image, synth test/e2e/e2e.config.ts, plan, apply and run until every cluster is installed
+// (every host downloads its ISO in full; BMH hosts boot once BMAC gives them theirs), check the
+// hub's final state and the report, plan again (nothing to do), destroy, and check that nothing is
+// left: no container, no swarm object (BareMetalHosts and Secrets included), no hub patch, no
+// ISO kept, the clusters and infra-envs gone from the service; nothing dialled a BMC. At the end
+// the local hub's service is restarted with its normal settings (no image service, no BMAC).
 // Not part of `npm test`: no registry here serves upstream's images (see README, "End to end").
 // With --engine kubernetes the fake hosts and controllers run as pods (runtime.kubernetes): on
 // the local e2e hub's own node (up.sh --with-node; the swarm image imported into its
@@ -12,7 +16,7 @@
 //     (--example: the none run's report becomes docs/examples/e2e-report.{md,json,html}, with a
 //     screenshot of its HTML, e2e-report.png, taken in headless Chromium)
 //   npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,9 +30,10 @@ import type { RunRecord } from '../../lib/report/types.ts';
 import { swarmSelector } from '../../lib/swarm/labels.ts';
 import { screenshot } from '../support/chromium.ts';
 import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
+import { bmcSentinel } from '../support/bmc-sentinel.ts';
 import { Checks } from './checks.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
-import { deregisteredClusters } from './service-db.ts';
+import { deregisteredClusters, infraEnvsLeft } from './service-db.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -66,7 +71,8 @@ const checks = new Checks();
 const needed = [config.images.agent, config.images.installer, config.images.controller];
 const localHub = !opts.kubeconfig;
 const serviceImage = process.env.ASSISTED_SWARM_SERVICE_IMAGE ?? 'quay.io/edge-infrastructure/assisted-service:latest';
-if (localHub) needed.push(serviceImage);
+const imageServiceImage = process.env.ASSISTED_SWARM_IMAGE_SERVICE_IMAGE ?? 'quay.io/edge-infrastructure/assisted-image-service:latest';
+if (localHub) needed.push(serviceImage, imageServiceImage);
 const missing: string[] = [];
 for (const ref of needed) await docker.getImage(ref).inspect().catch(() => missing.push(ref));
 if (missing.length) {
@@ -96,7 +102,10 @@ const SWARM_KINDS: [string, string][] = [
   ['v1', 'Namespace'], ['hive.openshift.io/v1', 'ClusterImageSet'], ['v1', 'ConfigMap'], ['v1', 'Secret'],
   ['hive.openshift.io/v1', 'ClusterDeployment'], ['extensions.hive.openshift.io/v1beta1', 'AgentClusterInstall'],
   ['agent-install.openshift.io/v1beta1', 'InfraEnv'], ['agent-install.openshift.io/v1beta1', 'NMStateConfig'],
+  ['metal3.io/v1alpha1', 'BareMetalHost'],
 ];
+// Listens where every fake host's BMC would be, for the whole suite: nothing may dial it.
+const sentinel = await bmcSentinel();
 
 async function runMode(auth: string): Promise<string | null> {
   const work = mkdtempSync(join(tmpdir(), `swarm-e2e-${auth}-`));
@@ -112,12 +121,14 @@ async function runMode(auth: string): Promise<string | null> {
 
   // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
   // rewrite their status URLs (with or without api_key) when it restarts with another one.
-  if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}`, (await restartService(auth)) === 0);
+  if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}, the image service beside it`, (await restartService(auth, true)) === 0);
   const images = await swarmCli(['images', ...cfg, '--pull', 'never'], env);
   checks.ok(`${at} swarm image built`, images.code === 0);
   if (kubernetes && containerdSocket) checks.ok(`${at} swarm image in the node's containerd`, /on containerd \S+: (imported|there already)/.test(images.out));
   checks.ok(`${at} synth`, (await swarmCli(['synth', ...cfg, '--out', dist], env)).code === 0);
   const objects = readdirSync(join(dist, 'hub')).length;
+  // What the AgentServiceConfig's annotation was before the swarm's hub patch (another swarm's, on a shared hub).
+  const ascBefore = await serviceConfigMapOf();
   const planned = await swarmCli(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
   const plan = JSON.parse(planned.out.slice(planned.out.indexOf('{')));
   checks.ok(`${at} plan on an empty hub: every object a create, the service's settings a hub patch`,
@@ -131,9 +142,10 @@ async function runMode(auth: string): Promise<string | null> {
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
 
   await checkInstalled(at, dist);
+  await checkBareMetalHosts(at, dist);
   const reportDir = /report in (\S+)/.exec(applied.out)?.[1];
   checks.ok(`${at} report written`, !!reportDir && existsSync(join(REPO_ROOT, reportDir, 'summary.md')));
-  if (reportDir) checkReport(at, join(REPO_ROOT, reportDir));
+  if (reportDir) checkReport(at, join(REPO_ROOT, reportDir), dist);
 
   const again = await swarmCli(['plan', ...cfg, '--dist', dist, '--patches', 'patches', '--json'], env);
   const after = JSON.parse(again.out.slice(again.out.indexOf('{')));
@@ -143,9 +155,12 @@ async function runMode(auth: string): Promise<string | null> {
   if (opts.keep) return reportDir ?? null;
   const clusterIds = await clusterIdsOf(dist);
   checks.ok(`${at} the service gave every cluster an id`, clusterIds.length === readLaunchPlans(dist).controllers.length, String(clusterIds.length));
+  const infraEnvIds = await infraEnvIdsOf();
   const destroyed = await swarmCli(['destroy', ...cfg, '--patches', 'patches', '--yes'], env);
   checks.ok(`${at} destroy (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
-  await checkGone(at, clusterIds);
+  await checkGone(at, clusterIds, infraEnvIds, ascBefore);
+  checks.ok(`${at} no ISO kept: nothing of 1 MiB or more under the run's folder`, bigFiles(work).length === 0, bigFiles(work).join(' '));
+  checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections`);
   rmSync(work, { recursive: true, force: true });
   return reportDir ?? null;
 }
@@ -173,7 +188,37 @@ async function checkInstalled(at: string, dist: string) {
   }
 }
 
-function checkReport(at: string, dir: string) {
+/** Each BareMetalHost provisioned from BMAC's image URL (its InfraEnv's ISO), detached once installed; its Agent matched by BMAC. */
+async function checkBareMetalHosts(at: string, dist: string) {
+  const bmhHosts = readLaunchPlans(dist).fakeHosts.filter((h) => h.spec.boot === 'bmh');
+  checks.ok(`${at} the swarm has BMH hosts`, bmhHosts.length > 0, String(bmhHosts.length));
+  for (const h of bmhHosts) {
+    const ref = h.spec.bareMetalHost!;
+    const bmh: any = await hub.get({ apiVersion: 'metal3.io/v1alpha1', kind: 'BareMetalHost', namespace: ref.namespace, name: ref.name });
+    const infraEnv: any = await hub.get({ apiVersion: 'agent-install.openshift.io/v1beta1', kind: 'InfraEnv', namespace: h.spec.infraEnv.namespace, name: h.spec.infraEnv.name });
+    const status = bmh?.status ?? {};
+    checks.ok(`${at} BareMetalHost ${ref.name}: provisioned from its InfraEnv's ISO (BMAC's image URL), detached`,
+      status.provisioning?.state === 'provisioned' && status.poweredOn === true && !!bmh.spec.image?.url
+        && bmh.spec.image.url === infraEnv?.status?.isoDownloadURL && status.provisioning.image?.url === bmh.spec.image.url
+        && status.operationalStatus === 'detached' && bmh.metadata.annotations?.['baremetalhost.metal3.io/detached'] !== undefined,
+      `state ${status.provisioning?.state}, operationalStatus ${status.operationalStatus}, image ${bmh?.spec?.image ? 'set' : 'none'}`);
+  }
+  const agents: any[] = await hub.list('agent-install.openshift.io/v1beta1', 'Agent', { labelSelector: swarmSelector(config.name) });
+  for (const h of bmhHosts) {
+    const agent = agents.find((a) => a.metadata.name === h.spec.hostId);
+    checks.ok(`${at} Agent ${h.spec.hostname} matched by BMAC to its BareMetalHost`, agent?.metadata?.labels?.['agent-install.openshift.io/bmh'] === h.spec.bareMetalHost!.name,
+      JSON.stringify(agent?.metadata?.labels ?? {}));
+  }
+}
+
+/** Files of 1 MiB or more under `dir`: an ISO the runner kept would be one. */
+function bigFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && statSync(join(e.parentPath, e.name)).size >= 1024 * 1024)
+    .map((e) => join(e.parentPath, e.name));
+}
+
+function checkReport(at: string, dir: string, dist: string) {
   const json = readFileSync(join(dir, 'report.json'), 'utf8');
   const record = JSON.parse(json) as Pick<RunRecord, 'hosts' | 'clusters'> & { summary: RunSummary };
   checks.ok(`${at} report: every cluster installed`, record.clusters.every((c) => c.outcome === 'installed'),
@@ -181,7 +226,7 @@ function checkReport(at: string, dir: string) {
   checks.ok(`${at} report: ended done`, record.summary.endReason === 'done', String(record.summary.endReason));
   // The bootstrap host of each multi-control-plane cluster had its installer played (docs/upstream-gaps.md, gap 3).
   const played = record.hosts.filter((h) => h.played).map((h) => h.cluster).sort();
-  checks.ok(`${at} report: the bootstrap hosts of compact-1 and multi-1 are listed as played`, played.join() === 'compact-1,multi-1', played.join());
+  checks.ok(`${at} report: the bootstrap hosts of bmh-multi-1, compact-1 and multi-1 are listed as played`, played.join() === 'bmh-multi-1,compact-1,multi-1', played.join());
   const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
   checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + json));
   // The service's side, sampled from its /metrics during the run.
@@ -195,6 +240,25 @@ function checkReport(at: string, dir: string) {
   checks.ok(`${at} report: the thresholds of the config checked, none crossed`,
     record.summary.thresholds.length > 0 && record.summary.thresholds.every((t) => t.status !== 'crossed'),
     record.summary.thresholds.map((t) => `${t.text}: ${t.status}`).join('; '));
+  // The image-service load: every host fetched its ISO in full before it booted.
+  const hosts = readLaunchPlans(dist).fakeHosts;
+  const downloads = (JSON.parse(json) as { downloads: RunRecord['downloads'] }).downloads;
+  const sizes = new Set(downloads.map((d) => d.bytes));
+  checks.ok(`${at} report: every host downloaded its ISO in full, once, with no error`,
+    downloads.length === hosts.length && downloads.every((d) => d.error === null && d.mode === 'full' && d.status === 200) && sizes.size === 1 && [...sizes][0]! > 1024 * 1024,
+    `${downloads.length} downloads of ${hosts.length} hosts, sizes ${[...sizes].join(',')}, errors ${downloads.filter((d) => d.error).map((d) => d.error).join(',')}`);
+  checks.ok(`${at} report: BMH hosts downloaded from their BareMetalHost, the others from their InfraEnv`,
+    downloads.every((d) => (hosts.find((h) => h.spec.hostname === d.hostname)?.spec.boot === 'bmh') === (d.source === 'bare-metal-host')));
+  const bmhHosts = new Set(hosts.filter((h) => h.spec.boot === 'bmh').map((h) => h.spec.hostname));
+  const patched = record.hosts.filter((h) => bmhHosts.has(h.hostname) && h.patches > 0).map((h) => h.hostname);
+  checks.ok(`${at} report: the runner patched no BMH host's Agent (BMAC does)`, patched.length === 0, patched.join(' '));
+  checks.ok(`${at} report: the ISO downloads in summary.md`, summary.includes(`${hosts.length} downloads (mode full): ${hosts.length} succeeded, 0 failed`));
+}
+
+/** The service's ids of the swarm's InfraEnvs (their eventsURL's infra_env_id). */
+async function infraEnvIdsOf(): Promise<string[]> {
+  const infraEnvs: any[] = await hub.list('agent-install.openshift.io/v1beta1', 'InfraEnv', { labelSelector: swarmSelector(config.name) });
+  return infraEnvs.map((ie) => /infra_env_id=([0-9a-f-]{36})/.exec(ie.status?.debugInfo?.eventsURL ?? '')?.[1]).filter((id): id is string => !!id);
 }
 
 async function clusterIdsOf(dist: string): Promise<string[]> {
@@ -207,8 +271,14 @@ async function clusterIdsOf(dist: string): Promise<string[]> {
   return ids;
 }
 
-/** No container (or pod, launch Secret, file ConfigMap), no swarm object, no hub patch left; the clusters deregistered in the service. */
-async function checkGone(at: string, clusterIds: string[]) {
+/** The ConfigMap the AgentServiceConfig's annotation names for the service; null without one. */
+async function serviceConfigMapOf(): Promise<string | null> {
+  const asc: any = await hub.get(ASC);
+  return asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION] ?? null;
+}
+
+/** No container (or pod, launch Secret, file ConfigMap), no swarm object, no hub patch left; the clusters and infra-envs deregistered in the service. */
+async function checkGone(at: string, clusterIds: string[], infraEnvIds: string[], ascBefore: string | null) {
   const containers = await docker.listContainers({ all: true, filters: { label: [`assisted-swarm.io/swarm=${config.name}`] } });
   checks.ok(`${at} no container of the swarm left`, containers.length === 0, containers.map((c) => c.Names[0]).join(' '));
   if (kubernetes) {
@@ -221,12 +291,13 @@ async function checkGone(at: string, clusterIds: string[]) {
     const left = await waitForNone(() => hub.list(apiVersion, kind, { labelSelector: swarmSelector(config.name) }));
     checks.ok(`${at} no ${kind} of the swarm left`, left.length === 0, left.map((o) => o.metadata.name).join(' '));
   }
-  const asc: any = await hub.get(ASC);
-  checks.ok(`${at} the AgentServiceConfig annotation is restored`, !asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION],
-    asc?.metadata?.annotations?.[CONFIGMAP_ANNOTATION]);
+  const ascAfter = await serviceConfigMapOf();
+  checks.ok(`${at} the AgentServiceConfig annotation is as it was before apply (${ascBefore ?? 'none'})`, ascAfter === ascBefore, `${ascAfter}`);
   if (localHub) {
     const deleted = await deregisteredClusters(E2E_HUB_ENV, clusterIds);
     checks.ok(`${at} every cluster deregistered in the service`, deleted.length === clusterIds.length, `${deleted.length}/${clusterIds.length}`);
+    const left = await infraEnvsLeft(E2E_HUB_ENV, infraEnvIds);
+    checks.ok(`${at} no infra-env (discovery image) left in the service`, infraEnvIds.length > 0 && left.length === 0, `${left.length} of ${infraEnvIds.length} left`);
   }
 }
 
@@ -242,6 +313,9 @@ async function waitForNone<T>(list: () => Promise<T[]>): Promise<T[]> {
 
 const reports: Record<string, string | null> = {};
 for (const auth of modes) reports[auth] = await runMode(auth);
+await sentinel.close();
+// As the hub was: the service's normal settings (AUTH_TYPE none, no image service, ENABLE_METAL3=false).
+if (localHub && !opts.keep) checks.ok('service restarted with its normal settings', (await restartService('none')) === 0);
 
 if (opts.example && reports.none) {
   const target = resolve(opts.example);

@@ -143,10 +143,12 @@ EOF
     echo "ASSISTED_SWARM_HUB_SERVICE_URL=$url" >>"$HUB_DIR/env"
     [[ $url != https://* ]] || echo "ASSISTED_SWARM_HUB_SERVICE_CA=$SERVICE_CA" >>"$HUB_DIR/env"
   fi
+  if image_service_running; then echo "ASSISTED_SWARM_HUB_IMAGE_SERVICE_URL=http://127.0.0.1:$IMAGE_SERVICE_PORT" >>"$HUB_DIR/env"; fi
   if node_started; then
     printf '%s\n' "ASSISTED_SWARM_HUB_NODE=$NODE_NAME" "ASSISTED_SWARM_HUB_CONTAINERD_SOCKET=$CONTAINERD_SOCK" >>"$HUB_DIR/env"
   fi
 }
 
 source "$HUB_LIB_DIR/service/lib.sh"
+source "$HUB_LIB_DIR/image-service/lib.sh"
 source "$HUB_LIB_DIR/node/lib.sh"

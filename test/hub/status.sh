@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Says what of the test hub is running. Exit status 0 only if everything answers; the node
-# (up.sh --with-node), PostgreSQL and assisted-service (up.sh --with-service) count only if they
-# were started.
+# (up.sh --with-node), PostgreSQL and assisted-service (up.sh --with-service) and
+# assisted-image-service (--with-image-service) count only if they were started.
 # Usage: status.sh [--help]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -44,6 +44,13 @@ if docker container inspect "$SERVICE_CONTAINER" >/dev/null 2>&1; then
   echo "  logs: docker logs $SERVICE_CONTAINER"
 else
   echo "assisted-service         not running (npm run hub:up -- --with-service)"
+fi
+if docker container inspect "$IMAGE_SERVICE_CONTAINER" >/dev/null 2>&1; then
+  if image_service_ok; then state=ready; else state="NOT ready"; rc=1; fi
+  printf '%-24s %-14s %-24s %s\n' assisted-image-service "$state" "(container)" "http://127.0.0.1:$IMAGE_SERVICE_PORT/health"
+  echo "  logs: docker logs $IMAGE_SERVICE_CONTAINER"
+else
+  echo "assisted-image-service   not running (npm run hub:up -- --with-image-service)"
 fi
 for bin in "$APISERVER_BIN" "$KCM_BIN" "$SCHEDULER_BIN" "$KUBELET_BIN"; do
   [[ -x $bin ]] && echo "binary: $bin" || echo "binary: not built yet ($bin)"

@@ -8,8 +8,12 @@
 # is kept as it is. With --with-service (or ASSISTED_SWARM_HUB_WITH_SERVICE=1) also PostgreSQL
 # and assisted-service (service/lib.sh); --with-service-tls (or also ASSISTED_SWARM_HUB_SERVICE_TLS=1)
 # serves the service over HTTPS only, with a CA of the hub's own (the env file then names it:
-# ASSISTED_SWARM_HUB_SERVICE_CA). Settings (dir, ports) are in lib.sh. Stop it with down.sh.
-# Usage: up.sh [--with-node] [--with-service | --with-service-tls] [--help]
+# ASSISTED_SWARM_HUB_SERVICE_CA); with --with-image-service (or
+# ASSISTED_SWARM_HUB_WITH_IMAGE_SERVICE=1) the service and, beside it, assisted-image-service
+# with an OS image the hub makes, the service running its BMH agent controller
+# (image-service/lib.sh); --with-service alone takes a running image service away. Settings
+# (dir, ports) are in lib.sh. Stop it with down.sh.
+# Usage: up.sh [--with-node] [--with-service | --with-service-tls] [--with-image-service] [--help]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 help_if_asked "$@"
@@ -19,10 +23,12 @@ for arg in "$@"; do
   case $arg in
     --with-service) with_service=1 ;;
     --with-service-tls) with_service=1 SERVICE_TLS=1 ;;
+    --with-image-service) with_image_service=1 ;;
     --with-node) with_node=1 ;;
-    *) die "unknown argument '$arg' (usage: up.sh [--with-node] [--with-service | --with-service-tls])" ;;
+    *) die "unknown argument '$arg' (usage: up.sh [--with-node] [--with-service | --with-service-tls] [--with-image-service])" ;;
   esac
 done
+((with_image_service)) && with_service=1
 started_at=$(date +%s%N)
 mkdir -p "$(dirname "$HUB_DIR")"
 take_lock
@@ -256,5 +262,6 @@ ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
 echo "hub: up in ${ms} ms: kube-apiserver https://127.0.0.1:$APISERVER_PORT, docker unix://$DOCKER_SOCK"
 if node_started; then echo "hub: node $NODE_NAME (Ready: $(node_ready_status)), containerd unix://$CONTAINERD_SOCK"; fi
 if service_running; then echo "hub: assisted-service $(running_service_url)"; fi
+if image_service_running; then echo "hub: assisted-image-service http://127.0.0.1:$IMAGE_SERVICE_PORT (the service's ENABLE_METAL3 is on)"; fi
 echo "hub: kubeconfig $HUB_DIR/kubeconfig"
 echo "hub: env file   $HUB_DIR/env"

@@ -2,7 +2,10 @@
 // steps (see ../shared/reference/upstream-assisted.md C2, C3, C6) on the test hub and on a
 // loopback REST API:
 // - InfraEnvs: status ImageCreated=True/InfraEnvAvailable, debugInfo.eventsURL with the
-//   infra-env id, bootArtifacts.discoveryIgnitionURL (`&api_key=` under local auth);
+//   infra-env id, bootArtifacts.discoveryIgnitionURL (`&api_key=` under local auth), and an
+//   isoDownloadURL in the image service's short form (/byid/<id>/… under none, /byapikey/<token>/…
+//   under local), which this stand-in serves with real bytes (HEAD, Range) as its image service;
+// - BareMetalHosts: what the service's BMH agent controller does with them (./bmac.ts);
 // - the discovery ignition (./ignition.ts), 401 without the infra-env token under local;
 // - registration (POST /v2/infra-envs/{id}/hosts) creates the Agent named by host id in the
 //   InfraEnv's namespace, with its agentLabels and clusterDeploymentName when it has a
@@ -23,6 +26,9 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { AGENT, AGENT_CLUSTER_INSTALL, INFRA_ENV, mergePatch, watchKind, type Condition, type HubObject, type Watch } from '../../lib/runner/hub.ts';
+import { BARE_METAL_HOST } from '../../lib/runner/hub.ts';
+import { patternBytes, serveBytes } from '../support/byte-server.ts';
+import { BmacStandIn } from './bmac.ts';
 import { discoveryIgnition } from './ignition.ts';
 import { StandInMetrics } from './metrics.ts';
 import { tlsPort } from './tls-port.ts';
@@ -38,9 +44,13 @@ export interface StandInOptions {
   tls?: { key: string; cert: string; ca: string };
   /** More Environment= lines in agent.service (a test makes its agents die this way). */
   unitEnv?: Record<string, string>;
+  /** Size of the ISO its image service serves (default 2 MiB). */
+  isoBytes?: number;
+  /** BMAC's wait after an InfraEnv's image is made before it hands it to BareMetalHosts (60 s upstream; default 1 s). */
+  bmacCooldownMs?: number;
 }
 
-interface InfraEnvEntry { id: string; namespace: string; name: string; uid: string; token: string | null; clusterRef: { name: string; namespace: string } | null; agentLabels: Record<string, string> }
+interface InfraEnvEntry { id: string; namespace: string; name: string; uid: string; token: string | null; clusterRef: { name: string; namespace: string } | null; agentLabels: Record<string, string>; isoUrl: string; createdAt: number }
 interface ClusterEntry { id: string; namespace: string; name: string; token: string | null }
 interface HostEntry { infraEnvId: string; bound: boolean; inventoried: boolean; mustExit: boolean; installSent: boolean }
 
@@ -51,7 +61,7 @@ const API = '/api/assisted-install/v2';
 
 export class ServiceStandIn {
   url = '';
-  readonly calls = { registrations: 0, ignitions: 0, unauthorized: 0 };
+  readonly calls = { registrations: 0, ignitions: 0, unauthorized: 0, isoDownloads: 0 };
   readonly requests: RecordedRequest[] = [];
   readonly metrics = new StandInMetrics();
   private readonly infraEnvs = new Map<string, InfraEnvEntry>();
@@ -64,8 +74,23 @@ export class ServiceStandIn {
   private server: ReturnType<typeof createHttpServer> | undefined;
   /** Over HTTPS: the port itself, which hands TLS connections to `server`. */
   private front: NetServer | undefined;
+  private readonly iso: Buffer;
+  readonly bmac: BmacStandIn;
 
-  constructor(private readonly o: StandInOptions) {}
+  constructor(private readonly o: StandInOptions) {
+    this.iso = patternBytes(o.isoBytes ?? 2 * 1024 * 1024);
+    this.bmac = new BmacStandIn(o.kubeConfig, {
+      agents: () => [...this.agents.values()],
+      image: (namespace, name) => [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name),
+      queue: (fn) => this.queue(fn),
+      agentPatched: (agent) => this.agents.set(agent.metadata.name, agent),
+    }, o.bmacCooldownMs ?? 1000);
+  }
+
+  /** The ISO its image service serves. */
+  get isoSize(): number {
+    return this.iso.length;
+  }
 
   async start(): Promise<this> {
     // The body is read before the request queues: one slow client must not hold up the rest.
@@ -74,6 +99,7 @@ export class ServiceStandIn {
       if (req.method === 'GET' && req.url === '/metrics') return void this.metrics.serve(res).catch(() => res.destroy());
       // As the service's health middleware: /ready is 200 with no body, outside the API.
       if (req.method === 'GET' && req.url === '/ready') return void res.writeHead(200).end();
+      if (this.image(req, res)) return;
       this.metrics.observe(req, res);
       void readBody(req)
         .then((body) => this.queue(() => this.handle(req, body, res)))
@@ -94,7 +120,22 @@ export class ServiceStandIn {
     this.watches.push(await on(INFRA_ENV, (o) => this.onInfraEnv(o)));
     this.watches.push(await on(AGENT_CLUSTER_INSTALL, (o) => this.onAci(o)));
     this.watches.push(await on(AGENT, (o) => this.onAgent(o)));
+    this.watches.push(await on(BARE_METAL_HOST, (o) => this.bmac.onBareMetalHost(o)));
     return this;
+  }
+
+  /** The image service's side: an ISO by infra-env id or by token, outside the queue (downloads are long). True when handled. */
+  private image(req: IncomingMessage, res: ServerResponse): boolean {
+    const m = /^\/(byid|byapikey)\/([^/]+)\/[^/]+\/x86_64\/(minimal|full)\.iso$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!m) return false;
+    const known = [...this.infraEnvs.values()].some((e) => (m[1] === 'byid' ? e.id === m[2] && this.o.auth === 'none' : e.token === m[2]));
+    if (!known) {
+      res.writeHead(401, { 'Content-Length': 0 }).end();
+      return true;
+    }
+    this.calls.isoDownloads++;
+    serveBytes(req, res, this.iso);
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -125,7 +166,10 @@ export class ServiceStandIn {
     const { namespace, name, uid } = ie.metadata;
     let entry = [...this.infraEnvs.values()].find((e) => e.namespace === namespace && e.name === name);
     if (!entry) {
-      entry = { id: randomUUID(), namespace, name, uid: uid!, token: this.o.auth === 'local' ? randomBytes(24).toString('hex') : null, clusterRef: null, agentLabels: {} };
+      const id = randomUUID();
+      const token = this.o.auth === 'local' ? randomBytes(24).toString('hex') : null;
+      const isoUrl = `${this.url}/${token ? `byapikey/${token}` : `byid/${id}`}/4.20/x86_64/minimal.iso`;
+      entry = { id, namespace, name, uid: uid!, token, clusterRef: null, agentLabels: {}, isoUrl, createdAt: Date.now() };
       this.infraEnvs.set(entry.id, entry);
     }
     entry.clusterRef = (ie.spec?.clusterRef as InfraEnvEntry['clusterRef']) ?? null;
@@ -137,9 +181,11 @@ export class ServiceStandIn {
         conditions: [{ type: 'ImageCreated', status: 'True', reason: 'InfraEnvAvailable', message: 'Image has been created', lastTransitionTime: now() }],
         debugInfo: { eventsURL: `${this.url}${API}/events?infra_env_id=${entry.id}${key}` },
         bootArtifacts: { discoveryIgnitionURL: `${this.url}${API}/infra-envs/${entry.id}/downloads/files?file_name=discovery.ign${key}` },
-        createdTime: now(),
+        isoDownloadURL: entry.isoUrl,
+        createdTime: new Date(entry.createdAt).toISOString().replace(/\.\d+Z$/, 'Z'),
       },
     }, true);
+    await this.bmac.onChangeIn(namespace);
   }
 
   private async onAci(aci: HubObject): Promise<void> {
@@ -167,6 +213,7 @@ export class ServiceStandIn {
       Object.assign(host, { bound: true, mustExit: true, inventoried: false });
       await this.patchAgent(agent.metadata.name, { debugInfo: { state: 'binding', stateInfo: 'Host is waiting to be bound to the cluster' } }, [cond('Bound', 'True', 'Bound')]);
     }
+    await this.bmac.onChangeIn(agent.metadata.namespace);
     await this.maybeInstall();
   }
 

@@ -43,6 +43,7 @@ export interface TestSwarmOptions {
   report?: SwarmConfigInput['report'];
   /** hub.tls (default: the stand-in's CA when it serves HTTPS). */
   tls?: NonNullable<SwarmConfigInput['hub']>['tls'];
+  isoDownload?: SwarmConfigInput['isoDownload'];
   standIn?: Partial<Omit<StandInOptions, 'kubeConfig' | 'auth' | 'labelSelector'>>;
   /** The fake hosts' image; default: the stand-in agent image. */
   image?: string;
@@ -71,6 +72,7 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
     images: { swarm: o.image ?? image },
     clusters: o.clusters ?? [],
     pools: o.pools ?? [],
+    ...(o.isoDownload ? { isoDownload: o.isoDownload } : {}),
     runtime: { stateDir: join(dir, 'state'), reportsDir: join(dir, 'reports'), memoryMiB: 32, cpus: 0.2, launchRate: 20, concurrency: 4, restartLimit: 2, timeoutMinutes: 5, progressSeconds: 5, kubernetes, ...o.runtime },
     ...(o.report ? { report: o.report } : {}),
   });

@@ -39,10 +39,13 @@ export function largeConfig(scale = 1, name = 'large'): SwarmConfigInput {
       { name: 'own', topology: 'single-node', count: 3, machineNetwork: { cidr: '10.200.0.0/16', clusterPrefix: 24 } },
       { name: 'late', topology: 'compact', count: 2, hostsFrom: 'rack' },
       { name: 'late-sno', topology: 'single-node', count: 2, hostsFrom: 'rack' },
+      { name: 'ztp', topology: 'single-node', count: 4 * scale, boot: 'bmh' },
+      { name: 'ztp-late', topology: 'compact', count: 1, hostsFrom: 'bmh-rack' },
     ],
     pools: [
       { name: 'rack', hosts: 12, staticNetworking: true, infraEnvLabels: { rack: 'r1' } },
       { name: 'spare', hosts: 5 * scale, machineNetwork: { cidr: '10.201.0.0/20' } },
+      { name: 'bmh-rack', hosts: 4, boot: 'bmh' },
     ],
     ordering: { mode: 'shuffled', seed: 7 },
     serviceTuning: { extra: { HOST_MONITOR_INTERVAL: '30s' } },

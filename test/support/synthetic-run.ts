@@ -117,8 +117,8 @@ export function syntheticRun(o: SyntheticOptions = {}): RunRecord {
   return {
     swarm: 'synthetic', provenance: { commit: '0123456789abcdef0123456789abcdef01234567', branch: 'main', dirty: false },
     startedAt: T0, endedAt, endReason: 'done',
-    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'] },
-    hosts, clusters, transitions: [],
+    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'], isoDownload: { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
+    hosts, clusters, downloads: [], transitions: [],
     series: {
       intervalSeconds: 5, problems: [], runner,
       service: {

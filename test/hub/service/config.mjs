@@ -1,8 +1,9 @@
 // Prepares the hub for assisted-service and writes the service's environment as a Docker
 // --env-file. Run by service/lib.sh at every (re)start of the service, with its settings in the
 // environment (HUB_SERVER, PKI, ENV_FILE, SERVICE_URL, IMAGE_SERVICE_URL, SERVICE_AUTH,
-// SERVICE_NAMESPACE, DB_PORT, DB_USER, DB_NAME, DB_PASSWORD_FILE, RELEASE_IMAGES_LIST; for
-// HTTPS SERVICE_TLS=1, SERVICE_TLS_MOUNT and SERVICE_CA_MOUNT, where service/lib.sh mounts them).
+// SERVICE_NAMESPACE, DB_PORT, DB_USER, DB_NAME, DB_PASSWORD_FILE, RELEASE_IMAGES_LIST,
+// WITH_IMAGE_SERVICE, OS_IMAGE_URL, OS_IMAGE_VERSION; for HTTPS SERVICE_TLS=1, SERVICE_TLS_MOUNT
+// and SERVICE_CA_MOUNT, where service/lib.sh mounts them).
 //
 // On the hub: the service's namespace, and an AgentServiceConfig `agent` (the operator's CR, so
 // the swarm's hub patch has a target). Then it does what the operator does for the service's
@@ -49,12 +50,14 @@ const RELEASE_IMAGES = releases.map((r) => ({
   version: r.version,
   ...(r === newest && { default: true }),
 }));
-// Rendered into InfraEnv boot artifact URLs, never fetched: nothing serves the image service URL.
+// With the image service: its OS image (the hub's, image-service/make-os-image.mjs) for every x.y,
+// the same list for both. Without: rendered into InfraEnv boot artifact URLs, never fetched.
+const withImageService = e.WITH_IMAGE_SERVICE === '1';
 const OS_IMAGES = minors.map((minor) => ({
   openshift_version: minor,
   cpu_architecture: 'x86_64',
-  url: `${e.IMAGE_SERVICE_URL}/placeholder/rhcos-${minor}-x86_64.iso`,
-  version: `${minor.replace('.', '')}.0.0`,
+  url: withImageService ? e.OS_IMAGE_URL : `${e.IMAGE_SERVICE_URL}/placeholder/rhcos-${minor}-x86_64.iso`,
+  version: withImageService ? e.OS_IMAGE_VERSION : `${minor.replace('.', '')}.0.0`,
 }));
 const MUST_GATHER_IMAGES = Object.fromEntries(
   minors.map((minor) => [`${minor}-x86_64`, { ocp: 'quay.io/assisted-swarm/placeholder:must-gather' }]),
@@ -80,7 +83,10 @@ const operator = {
   ISO_IMAGE_TYPE: 'minimal-iso',
   SKIP_CERT_VERIFICATION: 'true',
   DUMMY_IGNITION: 'true', // no openshift-install to extract from a release
-  ENABLE_METAL3: 'false', // no BareMetalHost controllers
+  // Its BMH agent controller needs both (cmd/main.go); no converged flow: no Ironic, no BMO.
+  ...(withImageService
+    ? { ENABLE_METAL3: 'true', ENABLE_IMAGE_SERVICE: 'true', ALLOW_CONVERGED_FLOW: 'false' }
+    : { ENABLE_METAL3: 'false' }), // no BareMetalHost controllers
   ENABLE_OKD_SUPPORT: 'false', // would ask oc for okd-rpms at every ignition
   ENABLE_DATA_COLLECTION: 'false', // offline
   ENABLE_SKIP_MCO_REBOOT: 'false', // the dry installer then needs no machine-config server

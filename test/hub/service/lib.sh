@@ -7,8 +7,11 @@ SERVICE_PORT=${ASSISTED_SWARM_HUB_SERVICE_PORT:-8090}
 # 1: the service serves HTTPS only, with a serving certificate of the hub's own service CA
 # (up.sh --with-service-tls, service.sh restart --tls); 0: plain HTTP. Set at each (re)start.
 SERVICE_TLS=${ASSISTED_SWARM_HUB_SERVICE_TLS:-0}
-# Never fetched (no image service runs); the service only renders it into InfraEnv URLs.
+# Served by the image service when it runs (--with-image-service, image-service/lib.sh); else
+# never fetched: the service only renders it into InfraEnv URLs.
 IMAGE_SERVICE_URL=http://127.0.0.1:${ASSISTED_SWARM_HUB_IMAGE_SERVICE_PORT:-8888}
+# 1: the image service runs beside the service, and the service runs its BMH agent controller.
+with_image_service=${ASSISTED_SWARM_HUB_WITH_IMAGE_SERVICE:-0}
 # Release images the service knows without asking oc, besides the ClusterImageSets on the hub.
 RELEASE_IMAGES_LIST=${ASSISTED_SWARM_SERVICE_RELEASE_IMAGES:-quay.io/openshift-release-dev/ocp-release:4.20.0-x86_64}
 SERVICE_NAMESPACE=assisted-installer # the operator's namespace: swarm.config.ts hub.serviceNamespace
@@ -139,14 +142,17 @@ write_service_env() {
     IMAGE_SERVICE_URL="$IMAGE_SERVICE_URL" SERVICE_AUTH="$SERVICE_AUTH" \
     SERVICE_NAMESPACE="$SERVICE_NAMESPACE" RELEASE_IMAGES_LIST="$RELEASE_IMAGES_LIST" \
     DB_PORT="$PG_PORT" DB_USER="$PG_USER" DB_NAME="$PG_DB" DB_PASSWORD_FILE="$PG_DIR/password" \
+    WITH_IMAGE_SERVICE="$with_image_service" OS_IMAGE_URL="$OS_IMAGE_URL" OS_IMAGE_VERSION="$OS_IMAGE_VERSION" \
     node "$SERVICE_LIB_DIR/config.mjs"
 }
 
 # ensure_service [restart]: PostgreSQL, then the service container, kept if it runs with the same
 # image and settings (else, or with "restart", made anew), then waits until /ready answers 200
-# and its controllers lead.
+# and its controllers lead. With the image service (with_image_service=1) that first, the
+# PreprovisioningImage CRD the BMH agent controller watches, and a resolver on loopback; without
+# it, no image service.
 ensure_service() {
-  local image hash tls_mounts=()
+  local image hash tls_mounts=() extra=()
   ensure_postgres
   image=$(service_layer_image)
   mkdir -p "$SERVICE_DIR/data"
@@ -157,10 +163,18 @@ ensure_service() {
       -v "$SERVICE_CA:$SERVICE_CA_MOUNT:ro")
   fi
   write_service_env
+  if ((with_image_service)); then
+    # BareMetalHost's CRD is the hub's (lib/constructs/crds); BMO would bring this one too.
+    node "$HUB_LIB_DIR/crds.mjs" "https://127.0.0.1:$APISERVER_PORT" "$PKI" "$SERVICE_LIB_DIR/crds"
+    ensure_image_service
+    extra=(-v "$LOOPBACK_RESOLV:/etc/resolv.conf:ro")
+  else
+    stop_image_service
+  fi
   # The service runs as its image's user 1001 (group 0): it must read its kubeconfig, own /data.
   cp "$HUB_DIR/kubeconfig" "$SERVICE_DIR/kubeconfig"
   $SUDO chown 1001:0 "$SERVICE_DIR/kubeconfig" "$SERVICE_DIR/data"
-  hash=$( (echo "$image $SERVICE_PORT ${tls_mounts[*]}"; cat "$SERVICE_DIR/env") | sha256sum | cut -c1-16)
+  hash=$( (echo "$image $SERVICE_PORT ${tls_mounts[*]} ${extra[*]}"; cat "$SERVICE_DIR/env") | sha256sum | cut -c1-16)
   if [[ ${1:-} != restart ]] && service_running &&
     [[ $(docker inspect -f '{{index .Config.Labels "assisted-swarm.io/hub-service-config"}}' "$SERVICE_CONTAINER") == "$hash" ]]; then
     log "assisted-service already running ($SERVICE_CONTAINER)"
@@ -170,7 +184,7 @@ ensure_service() {
     # dropped as a graceful release would (the lease is free: its holder is gone).
     curl -fsS -o /dev/null -X DELETE --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
       "https://127.0.0.1:$APISERVER_PORT/$SERVICE_LEASE" 2>/dev/null || true
-    log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env")) on $(service_url)"
+    log "starting assisted-service ($SERVICE_IMAGE, AUTH_TYPE $(grep -Po '^AUTH_TYPE=\K.*' "$SERVICE_DIR/env"), ENABLE_METAL3 $(grep -Po '^ENABLE_METAL3=\K.*' "$SERVICE_DIR/env")) on $(service_url)"
     # The EC keys pass by name from this process's environment: never on a command line.
     # Restarted when it exits, as its pod would be (it exits on a lost leader lease, e.g. while
     # the hub's API server restarts); `docker stop` or `rm` by these scripts ends it for good.
@@ -180,7 +194,7 @@ ensure_service() {
       --label "assisted-swarm.io/hub-service-url=$(service_url)" \
       --env-file "$SERVICE_DIR/env" -e EC_PUBLIC_KEY_PEM -e EC_PRIVATE_KEY_PEM \
       -e KUBECONFIG=/etc/assisted-swarm-hub/kubeconfig -v "$SERVICE_DIR/kubeconfig:/etc/assisted-swarm-hub/kubeconfig:ro" \
-      "${tls_mounts[@]}" -v "$SERVICE_DIR/data:/data" --log-opt max-size=100m \
+      "${tls_mounts[@]}" -v "$SERVICE_DIR/data:/data" "${extra[@]}" --log-opt max-size=100m \
       "$image" /assisted-service --port "$SERVICE_PORT" >/dev/null
   fi
   local deadline=$((SECONDS + 300))
@@ -203,8 +217,10 @@ stop_service_container() {
   fi
 }
 
-# The service container, then PostgreSQL (INT: its fast shutdown, which ends open sessions).
+# The image service and the service container, then PostgreSQL (INT: its fast shutdown, which
+# ends open sessions).
 stop_service() {
+  stop_image_service
   stop_service_container
   stop postgres INT
 }
