@@ -244,6 +244,8 @@ export async function run(args: string[]) {
   await loadIntoNode(h.docker, image, node.containerdSocket);
 
   const ns = await uniqueNamespace('bench-pods', h.kubeConfig);
+  /** The shims of the bench's pods seen so far: the end waits until the kubelet has stopped them. */
+  const shims = new Set<number>();
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= (async () => {
     console.log(`bench pods: deleting namespace ${ns.name}`);
@@ -251,6 +253,10 @@ export async function run(args: string[]) {
     // would outlast deleteNamespace's wait.
     await core.deleteCollectionNamespacedPod({ namespace: ns.name, gracePeriodSeconds: 0 }).catch(() => undefined);
     await deleteNamespace(h.kubeConfig, ns.name);
+    const began = Date.now();
+    const left = () => [...shims].filter((pid) => read(`/proc/${pid}/comm`)?.trim() === 'containerd-shim').length;
+    await waitFor(`the kubelet stopping the bench's ${shims.size} pods`, async () => (left() ? undefined : true), async () => `${left()} shims left`, 300);
+    if (shims.size) console.log(`bench pods: the kubelet stopped the ${shims.size} pods in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   })().catch((e) => console.error(`bench pods: deleting namespace ${ns.name} failed: ${(e as Error).message}`)));
   const interrupted = async () => {
     console.log('\nbench pods: interrupted');
@@ -323,6 +329,7 @@ export async function run(args: string[]) {
       // The steady window.
       const ids = new Set(pods.map(containerIdOf).filter((id): id is string => !!id));
       const found = podProcesses(node.containerdSocket, ids);
+      for (const p of found) shims.add(p.shim);
       const kubeletPid = hubPid(h.dir, 'kubelet');
       const containerdPid = hubPid(h.dir, 'containerd');
       const series = { pause: new UsageSeries(), shim: new UsageSeries(), pod: new UsageSeries(), kubelet: new UsageSeries(), containerd: new UsageSeries() };
