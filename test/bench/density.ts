@@ -137,8 +137,11 @@ function measure(swarm: string, serviceUrl: string, runner: () => number | undef
 const ms = (s: number | null) => (s === null ? null : s * 1000);
 
 /** `apply` as a child process, its output echoed with a prefix; resolves when a line matches. */
+/** The apply running now, stopped first when the bench is interrupted. */
+let running: ChildProcess | null = null;
+
 function startApply(env: Record<string, string>, dist: string) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lib/cli/main.ts'), 'apply', ...CONFIG, '--dist', dist, '--patches', 'patches', '--yes'], {
+  const child: ChildProcess = running = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lib/cli/main.ts'), 'apply', ...CONFIG, '--dist', dist, '--patches', 'patches', '--yes'], {
     cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -242,6 +245,23 @@ export async function run(args: string[]) {
     steps: [], knee: null, waves: [],
   };
   const save = () => { if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`); };
+  // What the bench made goes whichever way it ends: its swarm destroyed (containers, hub objects,
+  // the hub patch put back), its folder removed; --keep leaves them.
+  const cleanUp = async () => {
+    save();
+    if (values.keep) return;
+    running?.kill('SIGTERM');
+    const destroyed = await swarmCli(['destroy', ...CONFIG, '--patches', 'patches', '--yes'], base, true);
+    if (destroyed.code !== 0) console.error(`destroy failed:\n${destroyed.out}`);
+    rmSync(work, { recursive: true, force: true });
+  };
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.log(`\nbench density: ${signal}: destroying the bench's swarm (again to quit at once)`);
+    process.once(signal, () => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   try {
     let previous: StepRow | null = null;
@@ -306,12 +326,9 @@ export async function run(args: string[]) {
       if ((await gone.exited) !== 0) throw new Error(`removing the wave failed:\n${gone.output().slice(-2000)}`);
     }
   } finally {
-    save();
-    if (!values.keep) {
-      const destroyed = await swarmCli(['destroy', ...CONFIG, '--patches', 'patches', '--yes'], base, true);
-      if (destroyed.code !== 0) console.error(`destroy failed:\n${destroyed.out}`);
-      rmSync(work, { recursive: true, force: true });
-    }
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    await cleanUp();
   }
   console.log(`\n${stepTable(result.steps)}\n`);
   if (result.waves.length) console.log(`${waveTable(result.waves)}\n`);
