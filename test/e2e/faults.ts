@@ -20,6 +20,8 @@ import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, spawnSwarm, type SwarmRun } from '.
 export interface FaultEvent {
   /** Seconds since the faulted run's first apply started. */
   at: number;
+  /** The wall clock, to set beside the service's and the hub's logs. */
+  time: string;
   fault: string;
   detail: string;
 }
@@ -31,13 +33,14 @@ export class FaultLog {
 
   note(fault: string, detail: string): void {
     const at = Math.round((Date.now() - this.started) / 1000);
-    this.events.push({ at, fault, detail });
-    console.log(`FAULT [+${at} s] ${fault}: ${detail}`);
+    const time = new Date().toISOString();
+    this.events.push({ at, time, fault, detail });
+    console.log(`FAULT [+${at} s, ${time}] ${fault}: ${detail}`);
   }
 
   print(): void {
     console.log('\nFaults of this run:');
-    for (const e of this.events) console.log(`  +${String(e.at).padStart(4)} s  ${e.fault}: ${e.detail}`);
+    for (const e of this.events) console.log(`  +${String(e.at).padStart(4)} s  ${e.time}  ${e.fault}: ${e.detail}`);
   }
 }
 

@@ -165,6 +165,7 @@ async function runMode(auth: string): Promise<string | null> {
     crashContainer: readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name ?? null,
   }) : await swarmCli(applyArgs, env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
+  if (faults) await checkFaulted(at, dist, faults, applied.out);
 
   await checkInstalled(at, dist);
   await checkBareMetalHosts(at, dist);
@@ -186,7 +187,7 @@ async function runMode(auth: string): Promise<string | null> {
   checks.ok(`${at} destroy${faults ? ', SIGKILLed half-way and run again,' : ''} (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
   await checkGone(at, clusterIds, infraEnvIds, ascBefore);
   checks.ok(`${at} no ISO kept: nothing of 1 MiB or more under the run's folder`, bigFiles(work).length === 0, bigFiles(work).join(' '));
-  checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections`);
+  checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections: ${sentinel.dials().map((d) => `${d.at} ${d.from}`).join('; ')}`);
   faults?.print();
   rmSync(work, { recursive: true, force: true });
   return reportDir ?? null;
@@ -265,7 +266,9 @@ function checkReport(at: string, dir: string, dist: string) {
     JSON.stringify(service && { requests: service.all.requests, routes: service.routes.length, cpu: service.cpu, memory: service.memory, gaps: service.gaps }));
   checks.ok(`${at} report: summary.md has the service section`, /^## The service$/m.test(summary) && /^\| `[A-Z]+ \/[^`]+` \| /m.test(summary));
   const html = existsSync(join(dir, 'report.html')) ? readFileSync(join(dir, 'report.html'), 'utf8') : '';
-  checks.ok(`${at} report: report.html with its charts`, (html.match(/<figure class="chart"/g)?.length ?? 0) >= 12, `${html.match(/<figure class="chart"/g)?.length ?? 0} charts`);
+  // The faulted run's report is a re-run's: its hosts, all adopted, have no container start in it,
+  // so no phase histograms (4 of the 12 charts).
+  checks.ok(`${at} report: report.html with its charts`, (html.match(/<figure class="chart"/g)?.length ?? 0) >= (faulted ? 8 : 12), `${html.match(/<figure class="chart"/g)?.length ?? 0} charts`);
   checks.ok(`${at} report: the thresholds of the config checked, none crossed`,
     record.summary.thresholds.length > 0 && record.summary.thresholds.every((t) => t.status !== 'crossed'),
     record.summary.thresholds.map((t) => `${t.text}: ${t.status}`).join('; '));
