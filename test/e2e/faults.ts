@@ -101,7 +101,10 @@ async function serviceStarts(docker: Docker): Promise<{ startedAt: string; resta
 /**
  * A fake host's container crashes: its main process SIGKILLed, which Docker's on-failure policy
  * restarts. Not `docker kill`: Docker counts that as a stop by hand and never restarts it
- * (checked on Docker 20.10), whatever the policy says.
+ * (checked on Docker 20.10), whatever the policy says. The spare pool host's, not an installing
+ * host's: its restarted agent registers again, and the service puts a host that registers while
+ * installing in error, "The host unexpectedly restarted during the installation" (upstream's
+ * host state machine), which fails its cluster as a real host's reboot would.
  */
 async function crashContainer(docker: Docker, name: string, log: FaultLog, restartLimit: number): Promise<void> {
   const c = docker.getContainer(name);
