@@ -69,8 +69,9 @@ if (opts.help) {
 const auth = opts.auth ?? (opts.faults ? 'local' : 'both');
 const modes = auth === 'both' ? ['none', 'local'] : [auth];
 const faulted = opts.faults!;
-if (faulted && opts.kubeconfig) {
-  console.error('--faults restarts the local e2e hub\'s service, database and API server: not with --kubeconfig');
+if (faulted && (opts.kubeconfig || opts.engine !== 'docker')) {
+  // It restarts the local e2e hub's service, database and API server, and crashes a container on Docker.
+  console.error('--faults runs on the local e2e hub with --engine docker only: not with --kubeconfig or --engine kubernetes');
   process.exit(2);
 }
 if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
