@@ -94,4 +94,23 @@ test('the check itself: a chart with axes but no data counts no marks', async ()
   await page.close();
 });
 
+test('a run whose hosts downloaded their ISOs: the ISO downloads section, with its figures and errors', async () => {
+  const out = join(dir, 'downloads');
+  const record = syntheticRun({ clusters: 2, downloads: { failed: 1 } });
+  await writeReportFiles(out, record);
+  const { page } = await open(join(out, 'report.html'));
+  assert.equal((await page.$$eval('nav a', (as) => as.map((a) => a.textContent))).at(-1), 'ISO downloads');
+  const text = (await page.textContent('#downloads')) ?? '';
+  const n = record.downloads.length;
+  assert.match(text, new RegExp(`Downloads${n - 1} / ${n}mode full, 1 retried`), text);
+  assert.match(text, /HTTP 5031/, 'the failed download under its error');
+  assert.match(text, /time to first byte, s\s*1\s*0\.4/, text);
+  await page.close();
+  // A run that downloaded nothing has no such section.
+  await writeReportFiles(join(dir, 'no-downloads'), syntheticRun({ clusters: 2 }));
+  const plain = await open(join(dir, 'no-downloads', 'report.html'));
+  assert.not.ok(await plain.page.$('#downloads'));
+  await plain.page.close();
+});
+
 test.run();

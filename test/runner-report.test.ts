@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitCodeOf, executeRun } from '../lib/runner/run.ts';
+import { closedPort } from './support/closed-port.ts';
 import { testSwarm } from './stand-in/swarm.ts';
 
 const quiet = { write: () => {} };
@@ -44,7 +45,8 @@ test('a threshold crossed at the end of the run: exit 2, and the report says whi
 });
 
 test('a metrics endpoint that is not there: the run ends as it would, and the report says there was no data', async () => {
-  const swarm = await testSwarm({ prefix: 'gap', report: { sampleSeconds: 1, metrics: { url: 'http://127.0.0.1:9/metrics' } } });
+  const port = await closedPort();
+  const swarm = await testSwarm({ prefix: 'gap', report: { sampleSeconds: 1, metrics: { url: `http://127.0.0.1:${port}/metrics` } } });
   try {
     const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: quiet });
     assert.equal([result.endReason, result.exitCode], ['done', 0]);
@@ -52,7 +54,7 @@ test('a metrics endpoint that is not there: the run ends as it would, and the re
     assert.is(gaps.length, 1);
     assert.match(gaps[0]!.reason, /ECONNREFUSED/);
     const md = readFileSync(join(result.reportDir, 'summary.md'), 'utf8');
-    assert.match(md, /Sampled every 1 s from http:\/\/127\.0\.0\.1:9\/metrics: 0 samples over 0 s\.\n\*\*No data\*\* \+0 s – \+\d+ s \(\d+ s; \d+ failed scrapes?: connect ECONNREFUSED 127\.0\.0\.1:9\)\./);
+    assert.match(md, new RegExp(`Sampled every 1 s from http://127\\.0\\.0\\.1:${port}/metrics: 0 samples over 0 s\\.\\n\\*\\*No data\\*\\* \\+0 s – \\+\\d+ s \\(\\d+ s; \\d+ failed scrapes?: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\.`));
   } finally {
     await swarm.cleanup();
   }

@@ -25,7 +25,7 @@ import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '..
 import { connect, readEnvFile, REPO_ROOT } from '../support/hub.ts';
 import { machineBetween, readMachine } from './machine.ts';
 import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from '../../lib/metrics/histogram.ts';
-import { dockerUsage, processMember, processUsage, UsageSeries, type Members } from './usage.ts';
+import { dockerUsage, pidMembers, processUsage, UsageSeries, type Members } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/density/density.config.ts'];
 const LATENCY = 'http_request_duration_seconds';
@@ -72,12 +72,6 @@ function serverErrors(text: string): number {
   return n;
 }
 
-/** A process by pid as a member (the runner). */
-function pidUsage(pid: number | undefined): Members | null {
-  const member = pid ? processMember(pid) : null;
-  return member ? new Map([[String(pid), member]]) : null;
-}
-
 /** Every process of these command names, as one subject. */
 function processesUsage(names: string[]): Members {
   const out: Members = new Map();
@@ -105,7 +99,7 @@ function measure(swarm: string, serviceUrl: string, runner: () => number | undef
       series.fakeHosts.add(at, list && (await usage.members(list.map((c) => ({ id: c.Id })), withMemory)));
       series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
       series.postgres.add(at, processUsage('postgres'));
-      series.runner.add(at, pidUsage(runner()));
+      series.runner.add(at, pidMembers(runner()));
       // comm is cut at 15 characters: containerd-shim-runc-v2 reads "containerd-shim".
       series.engine.add(at, processesUsage(['dockerd', 'containerd', 'containerd-shim']));
       await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - at))));

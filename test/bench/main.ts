@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   launch: () => import('./launch.ts'),
   swarm: () => import('./swarm.ts'),
   density: () => import('./density.ts'),
+  pods: () => import('./pods.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -36,9 +36,19 @@ function statField(text: string, key: string): number {
   return Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 }
 
+/** A line of a process's smaps_rollup (Pss, Rss), in bytes (0 when it is gone). */
+function rollup(pid: string | number, key: 'Pss' | 'Rss'): number {
+  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(read(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? 0) * 1024;
+}
+
 /** PSS of one process, in bytes (0 when it is gone). */
 export function pss(pid: string | number): number {
-  return Number(/^Pss:\s+(\d+) kB/m.exec(read(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? 0) * 1024;
+  return rollup(pid, 'Pss');
+}
+
+/** RSS of one process, in bytes (0 when it is gone): its pages counted whole, shared or not. */
+export function rss(pid: string | number): number {
+  return rollup(pid, 'Rss');
 }
 
 /** The folder of the cgroup (cpu accounting) process `pid` runs in, or null. */
@@ -81,6 +91,12 @@ export function processMember(pid: string | number): MemberUsage | null {
     memoryBytes: pss(pid),
     startedAt: bootedAt() + (Number(fields[19]) / CLK_TCK) * 1000, // starttime
   };
+}
+
+/** One process by pid as the only member of a subject; null when there is no such process. */
+export function pidMembers(pid: string | number | undefined): Members | null {
+  const member = pid ? processMember(pid) : null;
+  return member ? new Map([[String(pid), member]]) : null;
 }
 
 /** Each process whose command name is `comm`, by pid. */

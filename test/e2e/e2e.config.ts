@@ -2,8 +2,8 @@
 // whose host is bound to a second single-node cluster, and a single-node and a multi-node
 // cluster whose hosts arrive as BareMetalHosts (the service's BMH agent controller takes them,
 // the runner plays the Bare Metal Operator). Every host downloads its ISO in full from the
-// image service before it boots. The suite sets E2E_AUTH (none|local), E2E_SERVICE_URL and
-// E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With E2E_ENGINE=kubernetes
+// image service before it boots. The suite sets E2E_AUTH (none|local), E2E_SERVICE_URL (with
+// E2E_SERVICE_CA over HTTPS) and E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With E2E_ENGINE=kubernetes
 // (--engine kubernetes) the hosts run as pods on the hub's cluster, the swarm image in the
 // containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set. With E2E_FAULTS=1 (--faults)
 // the service is restarted on purpose and the hub's API server and database too: its thresholds
@@ -19,6 +19,8 @@ export default defineSwarm({
     serviceUrl: env('E2E_SERVICE_URL', 'http://127.0.0.1:8090'),
     serviceNamespace: 'assisted-installer',
     auth: env('E2E_AUTH', 'none') as 'none' | 'local',
+    // --tls: the CA of the service's certificate (the e2e hub's), which everything verifies with.
+    tls: env('E2E_SERVICE_CA', '') ? { caFile: env('E2E_SERVICE_CA', '') } : {},
   },
   pullSecret: { env: 'E2E_PULL_SECRET' },
   runtime: {

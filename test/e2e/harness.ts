@@ -48,9 +48,9 @@ export async function swarmCli(args: string[], env: Record<string, string>, quie
  * test/hub/service.sh restart with AUTH_TYPE `auth`, with or without the image service beside it
  * (and the service's BMH agent controller); resolves with its exit code.
  */
-export function restartService(auth: string, imageService = false): Promise<number> {
+export function restartService(auth: string, imageService = false, tls = false): Promise<number> {
   return new Promise((done) => {
-    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart', ...(imageService ? ['--with-image-service'] : [])], {
+    const child = spawn('bash', [join(REPO_ROOT, 'test/hub/service.sh'), 'restart', ...(imageService ? ['--with-image-service'] : []), ...(tls ? ['--tls'] : [])], {
       env: { ...process.env, ...E2E_HUB_ENV, ASSISTED_SWARM_SERVICE_AUTH: auth }, stdio: 'inherit',
     });
     child.on('close', (code) => done(code ?? 1));

@@ -17,10 +17,14 @@
 // checks, and besides that nothing is there twice (hosts in the service's database, Agents,
 // containers) and the report shows the restarts and the runner's failed requests.
 //
-//   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--keep] [--example docs/examples] [--faults]
+//   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example docs/examples] [--faults]
+//     (--tls: the service over HTTPS only, with a CA the hub makes, AUTH_TYPE local unless --auth
+//     says otherwise; hub.tls.caFile verifies it, and so do the agents, installers and controllers:
+//     no setting that turns verification off anywhere; a swarm that trusts another CA fails at once)
 //     (--example: the none run's report becomes docs/examples/e2e-report.{md,json,html}, with a
 //     screenshot of its HTML, e2e-report.png, taken in headless Chromium)
 //   npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +40,7 @@ import { swarmSelector } from '../../lib/swarm/labels.ts';
 import { screenshot } from '../support/chromium.ts';
 import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { bmcSentinel } from '../support/bmc-sentinel.ts';
+import { insecureInContainers, insecureInFolder, insecureSettings } from '../support/insecure-scan.ts';
 import { Checks } from './checks.ts';
 import { containersPerHost, duplicateAgents, FaultLog, faultedApply, interruptedDestroy } from './faults.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
@@ -44,6 +49,7 @@ import { deregisteredClusters, duplicateHosts, infraEnvsLeft } from './service-d
 const { values: opts } = parseArgs({
   options: {
     auth: { type: 'string' },
+    tls: { type: 'boolean', default: false },
     engine: { type: 'string', default: 'docker' },
     kubeconfig: { type: 'string' },
     'service-url': { type: 'string' },
@@ -55,10 +61,11 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   console.log([
-    'usage: npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--keep] [--example DIR] [--faults]',
+    'usage: npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example DIR] [--faults]',
     '       npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)',
     'The swarm against upstream\'s real service, agent, installer and controller (README, "End to end").',
     '--engine kubernetes: fake hosts and controllers as pods (runtime.kubernetes), on the e2e hub\'s own node.',
+    '--tls: the service over HTTPS with a CA of the hub\'s (default --auth local); everything verifies it.',
     '--faults: one faulted run per auth mode (default --auth local): apply SIGKILLed half-way and run again, a fake',
     '  host\'s container crashed, the service, PostgreSQL and the hub\'s API server restarted while hosts install,',
     '  destroy SIGKILLed half-way and run again; the same checks, and nothing twice (hosts in the service\'s',
@@ -66,12 +73,13 @@ if (opts.help) {
   ].join('\n'));
   process.exit(0);
 }
-const auth = opts.auth ?? (opts.faults ? 'local' : 'both');
+const auth = opts.auth ?? (opts.tls || opts.faults ? 'local' : 'both');
 const modes = auth === 'both' ? ['none', 'local'] : [auth];
 const faulted = opts.faults!;
-if (faulted && (opts.kubeconfig || opts.engine !== 'docker')) {
-  // It restarts the local e2e hub's service, database and API server, and crashes a container on Docker.
-  console.error('--faults runs on the local e2e hub with --engine docker only: not with --kubeconfig or --engine kubernetes');
+if (faulted && (opts.kubeconfig || opts.engine !== 'docker' || opts.tls)) {
+  // It restarts the local e2e hub's service, database and API server, crashes a container on
+  // Docker, and asks the service's /ready over plain HTTP.
+  console.error('--faults runs on the local e2e hub with --engine docker, over HTTP: not with --kubeconfig, --engine kubernetes or --tls');
   process.exit(2);
 }
 if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
@@ -104,11 +112,15 @@ if (missing.length) {
 
 let kubeconfigPath = opts.kubeconfig ? resolve(opts.kubeconfig) : '';
 let serviceUrl = opts['service-url'] ?? '';
+/** The CA of the service's certificate (--tls): the hub's env file names it. */
+let serviceCa = '';
+let hubDir = '';
 /** The e2e hub's node's containerd, where `npm run images` puts the swarm image (--engine kubernetes). */
 let containerdSocket = '';
 if (localHub) {
   const h = await connect(E2E_HUB_ENV, ['--with-service', ...(kubernetes ? ['--with-node'] : [])]);
   kubeconfigPath = h.kubeconfigPath;
+  hubDir = h.dir;
   const hubEnv = readEnvFile(join(h.dir, 'env'));
   serviceUrl = hubEnv.ASSISTED_SWARM_HUB_SERVICE_URL!;
   containerdSocket = kubernetes ? hubEnv.ASSISTED_SWARM_HUB_CONTAINERD_SOCKET! : '';
@@ -130,19 +142,24 @@ const sentinel = await bmcSentinel();
 async function runMode(auth: string): Promise<string | null> {
   const work = mkdtempSync(join(tmpdir(), `swarm-e2e-${auth}-`));
   const dist = join(work, 'dist');
+  const at = `[${auth}${kubernetes ? ', pods' : ''}${opts.tls ? ', https' : ''}${faulted ? ', faults' : ''}]`;
+  console.log(`\n══ e2e${faulted ? ' with faults' : ''}, AUTH_TYPE ${auth}, fake hosts as ${kubernetes ? 'pods' : 'containers'}${opts.tls ? ', the service over HTTPS' : ''}: ${work}`);
+  const faults = faulted ? new FaultLog() : null;
+  // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
+  // rewrite their status URLs (with or without api_key) when it restarts with another one.
+  if (localHub) {
+    checks.ok(`${at} service restarted with AUTH_TYPE ${auth}${opts.tls ? ' over HTTPS' : ''}, the image service beside it`, (await restartService(auth, true, opts.tls)) === 0);
+    const hubEnv = readEnvFile(join(hubDir, 'env'));
+    serviceUrl = hubEnv.ASSISTED_SWARM_HUB_SERVICE_URL!;
+    serviceCa = hubEnv.ASSISTED_SWARM_HUB_SERVICE_CA ?? '';
+    if (opts.tls) checks.ok(`${at} the service serves HTTPS, its CA named by the hub`, serviceUrl.startsWith('https://') && existsSync(serviceCa), `${serviceUrl} ${serviceCa}`);
+  }
   const env = {
-    KUBECONFIG: kubeconfigPath, E2E_AUTH: auth, E2E_SERVICE_URL: serviceUrl, E2E_STATE_DIR: join(work, 'state'),
+    KUBECONFIG: kubeconfigPath, E2E_AUTH: auth, E2E_SERVICE_URL: serviceUrl, E2E_SERVICE_CA: serviceCa, E2E_STATE_DIR: join(work, 'state'),
     E2E_PULL_SECRET: process.env.E2E_PULL_SECRET ?? '{"auths":{"quay.io":{"auth":"ZTJlOmUyZQ=="}}}',
     E2E_ENGINE: opts.engine!, E2E_CONTAINERD_SOCKET: containerdSocket,
   };
   const cfg = ['--config', 'test/e2e/e2e.config.ts'];
-  const at = `[${auth}${kubernetes ? ', pods' : ''}${faulted ? ', faults' : ''}]`;
-  console.log(`\n══ e2e${faulted ? ' with faults' : ''}, AUTH_TYPE ${auth}, fake hosts as ${kubernetes ? 'pods' : 'containers'}: ${work}`);
-  const faults = faulted ? new FaultLog() : null;
-
-  // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
-  // rewrite their status URLs (with or without api_key) when it restarts with another one.
-  if (localHub) checks.ok(`${at} service restarted with AUTH_TYPE ${auth}, the image service beside it`, (await restartService(auth, true)) === 0);
   const images = await swarmCli(['images', ...cfg, '--pull', 'never'], env);
   checks.ok(`${at} swarm image built`, images.code === 0);
   if (kubernetes && containerdSocket) checks.ok(`${at} swarm image in the node's containerd`, /on containerd \S+: (imported|there already)/.test(images.out));
@@ -159,6 +176,7 @@ async function runMode(auth: string): Promise<string | null> {
     plan.workloads?.kind === (kubernetes ? 'pods' : 'containers') && plan.summary.containers.start === readLaunchPlans(dist).fakeHosts.length &&
     !plan.warnings.some((w: string) => w.includes('npm run images')), `${JSON.stringify(plan.summary.containers)} ${plan.warnings.join(' | ')}`);
 
+  if (opts.tls) await checkWrongCa(at, work, dist, env, cfg);
   const applyArgs = ['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'];
   const applied = faults ? await faultedApply({
     hub, docker, swarm: config.name, serviceUrl, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
@@ -169,6 +187,7 @@ async function runMode(auth: string): Promise<string | null> {
   if (faults) await checkFaulted(at, dist, faults, applied.out);
 
   await checkInstalled(at, dist);
+  if (opts.tls) await checkVerified(at, dist);
   await checkBareMetalHosts(at, dist);
   const reportDir = /report in (\S+)/.exec(applied.out)?.[1];
   checks.ok(`${at} report written`, !!reportDir && existsSync(join(REPO_ROOT, reportDir, 'summary.md')));
@@ -192,6 +211,41 @@ async function runMode(auth: string): Promise<string | null> {
   faults?.print();
   rmSync(work, { recursive: true, force: true });
   return reportDir ?? null;
+}
+
+/** A swarm that trusts another CA: apply fails at once, naming hub.tls.caFile, having made nothing. */
+async function checkWrongCa(at: string, work: string, dist: string, env: Record<string, string>, cfg: string[]) {
+  const other = join(work, 'other-ca');
+  mkdirSync(other);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=not the service CA', '-keyout', join(other, 'ca.key'), '-out', join(other, 'ca.crt')], { stdio: 'ignore' });
+  const started = Date.now();
+  const r = await swarmCli(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes', '--service-wait-seconds', '60'], { ...env, E2E_SERVICE_CA: join(other, 'ca.crt') });
+  const seconds = (Date.now() - started) / 1000;
+  checks.ok(`${at} a swarm trusting another CA: apply fails in seconds, naming hub.tls.caFile, before it changes anything`,
+    r.code !== 0 && seconds < 30 && /hub\.tls\.caFile/.test(r.out) && !/created /.test(r.out), `exit ${r.code} after ${seconds.toFixed(1)} s`);
+  const left = await hub.list('agent-install.openshift.io/v1beta1', 'InfraEnv', { labelSelector: swarmSelector(config.name) });
+  checks.ok(`${at} ...and made nothing on the hub`, left.length === 0, `${left.length} InfraEnvs`);
+}
+
+/** Over HTTPS: nothing turns verification off, in the swarm's containers (commands, environment,
+ *  processes: the agents, next_step_runner, installers, controllers) or in dist/. */
+async function checkVerified(at: string, dist: string) {
+  const found = kubernetes ? [] : await insecureInContainers(docker, { 'assisted-swarm.io/swarm': config.name });
+  checks.ok(`${at} no container, command or process of the swarm turns TLS verification off`, found.length === 0, found.slice(0, 5).join('; '));
+  const inDist = insecureInFolder(dist);
+  checks.ok(`${at} nothing in dist/ turns TLS verification off`, inDist.length === 0, inDist.slice(0, 5).join('; '));
+  // The agents were told to verify: their command lines carry --insecure=false and a --cacert.
+  const agents = kubernetes ? [] : await docker.listContainers({ filters: { label: [`assisted-swarm.io/swarm=${config.name}`, 'assisted-swarm.io/component=fake-host'] } });
+  let verifying = 0;
+  for (const c of agents) {
+    // The agent's command line as the service's ignition gave it: in the container's command, or its running process.
+    const info = await docker.getContainer(c.Id).inspect();
+    const top = await docker.getContainer(c.Id).top({ ps_args: '-eo pid,args' }).catch(() => null);
+    const lines = [[...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])].join(' '), ...(top?.Processes ?? []).map((p: string[]) => p.at(-1) ?? '')];
+    if (lines.some((l) => /--insecure=false\b/.test(l) && /--cacert[= ]\S+/.test(l) && !insecureSettings(l).length)) verifying++;
+  }
+  if (!kubernetes) checks.ok(`${at} the running agents verify the service (--insecure=false --cacert)`, agents.length > 0 && verifying === agents.length, `${verifying} of ${agents.length}`);
 }
 
 /** Every AgentClusterInstall Completed, every Agent installed with its planned hostname and role. */

@@ -18,6 +18,8 @@ export const ROUTES = [
 ];
 
 export interface SyntheticOptions {
+  /** ISO downloads before boot (isoDownload mode full), one per host; `failed` of them HTTP 503. */
+  downloads?: { failed: number };
   readonly clusters?: number;
   readonly startedAt?: number;
   /** Seconds of the run without service data (from, to). */
@@ -117,8 +119,11 @@ export function syntheticRun(o: SyntheticOptions = {}): RunRecord {
   return {
     swarm: 'synthetic', provenance: { commit: '0123456789abcdef0123456789abcdef01234567', branch: 'main', dirty: false },
     startedAt: T0, endedAt, endReason: 'done',
-    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'], isoDownload: { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
-    hosts, clusters, downloads: [], transitions: [],
+    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'], isoDownload: { mode: o.downloads ? 'full' : 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
+    hosts, clusters, transitions: [],
+    downloads: o.downloads ? hosts.map((h, i) => i < o.downloads!.failed
+      ? { hostname: h.hostname, source: 'infra-env' as const, mode: 'full' as const, startedAt: T0 + i * 100, ms: 7000, firstByteMs: null, bytes: 0, status: 503, attempts: 3, error: 'HTTP 503' }
+      : { hostname: h.hostname, source: 'infra-env' as const, mode: 'full' as const, startedAt: T0 + i * 100, ms: 2000 + i * 10, firstByteMs: 400, bytes: 107 * 2 ** 20, status: 200, attempts: 1, error: null }) : [],
     series: {
       intervalSeconds: 5, problems: [], runner,
       service: {

@@ -43,6 +43,7 @@ th, td { border:1px solid var(--line); padding:5px 8px; text-align:left; vertica
 th { background:var(--bg); font-weight:600; }
 td.n, th.n { text-align:right; font-variant-numeric:tabular-nums; }
 code { font:12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+header h1 code { font-size:inherit; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:20px; }
 `;
 
@@ -150,6 +151,25 @@ function profileSection(s: RunSummary, startedAt: number, all: Chart[]): string 
   return out.join('\n');
 }
 
+/** The image-service load (isoDownload): the downloads' times, bytes, throughput and errors, as summary.md has them. */
+function downloadsSection(s: RunSummary): string {
+  const d = s.downloads;
+  const MiB = 1024 * 1024;
+  const sec = (v: number) => (v / 1000).toFixed(1);
+  const out = [`<div class="cards">${[
+    card('Downloads', `${d.ok} / ${d.count}`, `mode ${d.mode}, ${d.retried} retried`, d.ok === d.count ? 'ok' : 'bad'),
+    card('Received', `${(d.bytes / MiB).toFixed(1)} MiB`, `${d.aggregateBytesPerSecond === null ? '–' : (d.aggregateBytesPerSecond / MiB).toFixed(1)} MiB/s over all`),
+    card('Download p99', d.time ? `${sec(d.time.p99)} s` : '–', d.time ? `p50 ${sec(d.time.p50)} s` : 'none succeeded'),
+  ].join('')}</div>`];
+  const row = (title: string, v: RunSummary['downloads']['time'], f: (x: number) => string) =>
+    (v ? [esc(title), String(v.count), f(v.p50), f(v.p90), f(v.p99), f(v.max)] : [esc(title), '0', '–', '–', '–', '–']);
+  out.push('<h3>Of the successful downloads</h3>', table(['figure', 'count', 'p50', 'p90', 'p99', 'max'], [
+    row('time, s', d.time, sec), row('time to first byte, s', d.timeToFirstByte, sec), row('throughput, MiB/s', d.perDownloadBytesPerSecond, (x) => (x / MiB).toFixed(1)),
+  ], [1, 2, 3, 4, 5]));
+  if (d.errors.length) out.push('<h3>Errors</h3>', table(['error', 'downloads'], d.errors.map((e) => [esc(e.error), String(e.count)]), [1]));
+  return out.join('\n');
+}
+
 export function renderHtml(s: RunSummary, record: RunRecord): string {
   const startedAt = Date.parse(s.startedAt);
   const endedAt = record.endedAt ?? record.series?.runner.at(-1)?.at ?? startedAt;
@@ -161,6 +181,7 @@ export function renderHtml(s: RunSummary, record: RunRecord): string {
     ['service', 'Service', serviceSection(s, startedAt, all)],
     ['hosts', 'Hosts & clusters', hostsSection(s, all)],
     ['phases', 'Phases', phasesSection(s, all)],
+    ...(s.downloads.mode !== 'none' ? [['downloads', 'ISO downloads', downloadsSection(s)] as [string, string, string]] : []),
     ...(s.profile ? [['prometheus', 'Prometheus', profileSection(s, startedAt, all)] as [string, string, string]] : []),
   ];
   return `<!doctype html>

@@ -17,6 +17,10 @@ SCHEDULER_PORT=${ASSISTED_SWARM_HUB_SCHEDULER_PORT:-10259}
 # The bridge network of pods without host networking: reachable from this machine, no route
 # beyond it (no default route in the pods, no masquerading).
 POD_CIDR=${ASSISTED_SWARM_HUB_POD_CIDR:-10.89.250.0/24}
+# The kubelet's pod cap (maxPods): Kubernetes' default unless set. Set, a running kubelet with
+# another cap is restarted with this one (its pods keep running); unset, a running kubelet keeps
+# whatever cap it has. `npm run bench -- pods --max-pods N` sets it.
+NODE_MAX_PODS=${ASSISTED_SWARM_HUB_NODE_MAX_PODS:-110}
 SCHEDULER_BIN=$CACHE_DIR/kube-scheduler-$K8S_VERSION
 KUBELET_BIN=$CACHE_DIR/kubelet-$K8S_VERSION
 CONTAINERD_DIR=$NODE_DIR/containerd
@@ -228,6 +232,7 @@ makeIPTablesUtilChains: false
 podLogsDir: $POD_LOGS_DIR
 volumePluginDir: $NODE_DIR/volume-plugins
 resolvConf: ""
+maxPods: $NODE_MAX_PODS
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: 100Mi, nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
@@ -243,6 +248,11 @@ record_sysctls() {
 }
 
 ensure_kubelet() {
+  if [[ -n ${ASSISTED_SWARM_HUB_NODE_MAX_PODS:-} ]] && pid_of kubelet >/dev/null &&
+    ! grep -qxF "maxPods: $NODE_MAX_PODS" "$NODE_DIR/kubelet.yaml" 2>/dev/null; then
+    log "restarting the kubelet with maxPods $NODE_MAX_PODS (ASSISTED_SWARM_HUB_NODE_MAX_PODS)"
+    stop kubelet
+  fi
   kubelet_ok && return
   if ! pid_of kubelet >/dev/null; then
     log "starting the kubelet: node $NODE_NAME, https://127.0.0.1:$KUBELET_PORT"
