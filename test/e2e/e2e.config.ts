@@ -5,10 +5,13 @@
 // image service before it boots. The suite sets E2E_AUTH (none|local), E2E_SERVICE_URL (with
 // E2E_SERVICE_CA over HTTPS) and E2E_STATE_DIR; the pull secret comes from E2E_PULL_SECRET. With E2E_ENGINE=kubernetes
 // (--engine kubernetes) the hosts run as pods on the hub's cluster, the swarm image in the
-// containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set.
+// containerd of E2E_CONTAINERD_SOCKET (the e2e hub's node), if set. With E2E_FAULTS=1 (--faults)
+// the service is restarted on purpose and the hub's API server and database too: its thresholds
+// then allow for that (test/e2e/faults.ts).
 import { defineSwarm } from '../../lib/config/types.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const faults = env('E2E_FAULTS', '') === '1';
 
 export default defineSwarm({
   name: 'e2e',
@@ -37,13 +40,18 @@ export default defineSwarm({
   pools: [{ name: 'pool', hosts: 2 }],
   isoDownload: { mode: 'full' },
   // Checked at the end of apply (a crossed one exits 2, which the suite counts as a failure):
-  // loose limits that say "the service held up", not a benchmark.
+  // loose limits that say "the service held up", not a benchmark. In the faulted run the
+  // service restarts on purpose (no limit on that), and requests wait out the restarts.
   report: {
     thresholds: [
       { metric: 'clusters.failed', max: 0, description: 'every cluster installed' },
-      { metric: 'api.p99', max: 5, description: 'API p99 under 5 s' },
-      { metric: 'phase.installed.p99', max: 900, description: 'p99 to installed under 15 min' },
-      { metric: 'service.restarts', max: 0, description: 'the service did not restart' },
+      faults
+        ? { metric: 'api.p99', max: 30, description: 'API p99 under 30 s, restarts included' }
+        : { metric: 'api.p99', max: 5, description: 'API p99 under 5 s' },
+      faults
+        ? { metric: 'phase.installed.p99', max: 1800, description: 'p99 to installed under 30 min, restarts included' }
+        : { metric: 'phase.installed.p99', max: 900, description: 'p99 to installed under 15 min' },
+      ...(faults ? [] : [{ metric: 'service.restarts', max: 0, description: 'the service did not restart' }]),
     ],
   },
 });

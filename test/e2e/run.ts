@@ -11,8 +11,13 @@
 // With --engine kubernetes the fake hosts and controllers run as pods (runtime.kubernetes): on
 // the local e2e hub's own node (up.sh --with-node; the swarm image imported into its
 // containerd), or on the cluster of --kubeconfig, which must pull images.swarm from a registry.
+// With --faults one faulted run per auth mode (default local; test/e2e/faults.ts): apply SIGKILLed
+// half-way and run again, a fake host's container crashed, the service, PostgreSQL and the hub's
+// API server restarted while hosts install, destroy SIGKILLed half-way and run again; the same
+// checks, and besides that nothing is there twice (hosts in the service's database, Agents,
+// containers) and the report shows the restarts and the runner's failed requests.
 //
-//   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example docs/examples]
+//   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example docs/examples] [--faults]
 //     (--tls: the service over HTTPS only, with a CA the hub makes, AUTH_TYPE local unless --auth
 //     says otherwise; hub.tls.caFile verifies it, and so do the agents, installers and controllers:
 //     no setting that turns verification off anywhere; a swarm that trusts another CA fails at once)
@@ -37,8 +42,9 @@ import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { bmcSentinel } from '../support/bmc-sentinel.ts';
 import { insecureInContainers, insecureInFolder, insecureSettings } from '../support/insecure-scan.ts';
 import { Checks } from './checks.ts';
+import { containersPerHost, duplicateAgents, FaultLog, faultedApply, interruptedDestroy } from './faults.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
-import { deregisteredClusters, infraEnvsLeft } from './service-db.ts';
+import { deregisteredClusters, duplicateHosts, infraEnvsLeft } from './service-db.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,21 +55,33 @@ const { values: opts } = parseArgs({
     'service-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
     example: { type: 'string' },
+    faults: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opts.help) {
   console.log([
-    'usage: npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example DIR]',
+    'usage: npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example DIR] [--faults]',
     '       npm run test:e2e -- --kubeconfig FILE --service-url URL   (any hub whose service runs already)',
     'The swarm against upstream\'s real service, agent, installer and controller (README, "End to end").',
     '--engine kubernetes: fake hosts and controllers as pods (runtime.kubernetes), on the e2e hub\'s own node.',
     '--tls: the service over HTTPS with a CA of the hub\'s (default --auth local); everything verifies it.',
+    '--faults: one faulted run per auth mode (default --auth local): apply SIGKILLed half-way and run again, a fake',
+    '  host\'s container crashed, the service, PostgreSQL and the hub\'s API server restarted while hosts install,',
+    '  destroy SIGKILLed half-way and run again; the same checks, and nothing twice (hosts in the service\'s',
+    '  database, Agents, containers), the restarts and failed requests in the report.',
   ].join('\n'));
   process.exit(0);
 }
-const auth = opts.auth ?? (opts.tls ? 'local' : 'both');
+const auth = opts.auth ?? (opts.tls || opts.faults ? 'local' : 'both');
 const modes = auth === 'both' ? ['none', 'local'] : [auth];
+const faulted = opts.faults!;
+if (faulted && (opts.kubeconfig || opts.engine !== 'docker' || opts.tls)) {
+  // It restarts the local e2e hub's service, database and API server, crashes a container on
+  // Docker, and asks the service's /ready over plain HTTP.
+  console.error('--faults runs on the local e2e hub with --engine docker, over HTTP: not with --kubeconfig, --engine kubernetes or --tls');
+  process.exit(2);
+}
 if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
   console.error(`--engine ${opts.engine}: docker or kubernetes`);
   process.exit(2);
@@ -71,6 +89,8 @@ if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
 const kubernetes = opts.engine === 'kubernetes';
 // The config module reads it (runtime.kubernetes), here and in every CLI child.
 if (kubernetes) process.env.E2E_ENGINE = 'kubernetes';
+// The faulted run's thresholds (the service restarts on purpose).
+if (faulted) process.env.E2E_FAULTS = '1';
 const config = validateConfig((await import('./e2e.config.ts')).default);
 const docker = new Docker();
 const checks = new Checks();
@@ -122,8 +142,9 @@ const sentinel = await bmcSentinel();
 async function runMode(auth: string): Promise<string | null> {
   const work = mkdtempSync(join(tmpdir(), `swarm-e2e-${auth}-`));
   const dist = join(work, 'dist');
-  const at = `[${auth}${kubernetes ? ', pods' : ''}${opts.tls ? ', https' : ''}]`;
-  console.log(`\n══ e2e, AUTH_TYPE ${auth}, fake hosts as ${kubernetes ? 'pods' : 'containers'}${opts.tls ? ', the service over HTTPS' : ''}: ${work}`);
+  const at = `[${auth}${kubernetes ? ', pods' : ''}${opts.tls ? ', https' : ''}${faulted ? ', faults' : ''}]`;
+  console.log(`\n══ e2e${faulted ? ' with faults' : ''}, AUTH_TYPE ${auth}, fake hosts as ${kubernetes ? 'pods' : 'containers'}${opts.tls ? ', the service over HTTPS' : ''}: ${work}`);
+  const faults = faulted ? new FaultLog() : null;
   // The service must run with the swarm's auth mode before the InfraEnvs exist: it does not
   // rewrite their status URLs (with or without api_key) when it restarts with another one.
   if (localHub) {
@@ -156,8 +177,14 @@ async function runMode(auth: string): Promise<string | null> {
     !plan.warnings.some((w: string) => w.includes('npm run images')), `${JSON.stringify(plan.summary.containers)} ${plan.warnings.join(' | ')}`);
 
   if (opts.tls) await checkWrongCa(at, work, dist, env, cfg);
-  const applied = await swarmCli(['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'], env);
+  const applyArgs = ['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'];
+  const applied = faults ? await faultedApply({
+    hub, docker, swarm: config.name, serviceUrl, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
+    clusterHostIds: readLaunchPlans(dist).fakeHosts.filter((h) => h.spec.cluster).map((h) => h.spec.hostId),
+    crashContainer: readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name ?? null,
+  }) : await swarmCli(applyArgs, env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
+  if (faults) await checkFaulted(at, dist, faults, applied.out);
 
   await checkInstalled(at, dist);
   if (opts.tls) await checkVerified(at, dist);
@@ -175,11 +202,13 @@ async function runMode(auth: string): Promise<string | null> {
   const clusterIds = await clusterIdsOf(dist);
   checks.ok(`${at} the service gave every cluster an id`, clusterIds.length === readLaunchPlans(dist).controllers.length, String(clusterIds.length));
   const infraEnvIds = await infraEnvIdsOf();
-  const destroyed = await swarmCli(['destroy', ...cfg, '--patches', 'patches', '--yes'], env);
-  checks.ok(`${at} destroy (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
+  const destroyArgs = ['destroy', ...cfg, '--patches', 'patches', '--yes'];
+  const destroyed = faults ? await interruptedDestroy(destroyArgs, env, faults) : await swarmCli(destroyArgs, env);
+  checks.ok(`${at} destroy${faults ? ', SIGKILLed half-way and run again,' : ''} (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
   await checkGone(at, clusterIds, infraEnvIds, ascBefore);
   checks.ok(`${at} no ISO kept: nothing of 1 MiB or more under the run's folder`, bigFiles(work).length === 0, bigFiles(work).join(' '));
-  checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections`);
+  checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections: ${sentinel.dials().map((d) => `${d.at} ${d.from}`).join('; ')}`);
+  faults?.print();
   rmSync(work, { recursive: true, force: true });
   return reportDir ?? null;
 }
@@ -285,12 +314,16 @@ function checkReport(at: string, dir: string, dist: string) {
   checks.ok(`${at} report holds no token`, !/eyJ[\w-]+\.[\w-]+\./.test(summary + json));
   // The service's side, sampled from its /metrics during the run.
   const service = record.summary.service;
-  checks.ok(`${at} report: the service's requests per route, CPU and memory, no time without data`,
-    !!service && service.all.requests > 0 && service.routes.length > 0 && (service.cpu.peak ?? 0) > 0 && (service.memory.peak ?? 0) > 0 && service.gaps.length === 0,
+  // With faults the service was down on purpose: that shows as restarts or time without data.
+  checks.ok(`${at} report: the service's requests per route, CPU and memory, ${faulted ? 'its restarts or time without data' : 'no time without data'}`,
+    !!service && service.all.requests > 0 && service.routes.length > 0 && (service.cpu.peak ?? 0) > 0 && (service.memory.peak ?? 0) > 0 &&
+      (faulted ? service.restarts + service.gaps.length > 0 : service.gaps.length === 0),
     JSON.stringify(service && { requests: service.all.requests, routes: service.routes.length, cpu: service.cpu, memory: service.memory, gaps: service.gaps }));
   checks.ok(`${at} report: summary.md has the service section`, /^## The service$/m.test(summary) && /^\| `[A-Z]+ \/[^`]+` \| /m.test(summary));
   const html = existsSync(join(dir, 'report.html')) ? readFileSync(join(dir, 'report.html'), 'utf8') : '';
-  checks.ok(`${at} report: report.html with its charts`, (html.match(/<figure class="chart"/g)?.length ?? 0) >= 12, `${html.match(/<figure class="chart"/g)?.length ?? 0} charts`);
+  // The faulted run's report is a re-run's: its hosts, all adopted, have no container start in it,
+  // so no phase histograms (4 of the 12 charts).
+  checks.ok(`${at} report: report.html with its charts`, (html.match(/<figure class="chart"/g)?.length ?? 0) >= (faulted ? 8 : 12), `${html.match(/<figure class="chart"/g)?.length ?? 0} charts`);
   checks.ok(`${at} report: the thresholds of the config checked, none crossed`,
     record.summary.thresholds.length > 0 && record.summary.thresholds.every((t) => t.status !== 'crossed'),
     record.summary.thresholds.map((t) => `${t.text}: ${t.status}`).join('; '));
@@ -298,15 +331,57 @@ function checkReport(at: string, dir: string, dist: string) {
   const hosts = readLaunchPlans(dist).fakeHosts;
   const downloads = (JSON.parse(json) as { downloads: RunRecord['downloads'] }).downloads;
   const sizes = new Set(downloads.map((d) => d.bytes));
-  checks.ok(`${at} report: every host downloaded its ISO in full, once, with no error`,
-    downloads.length === hosts.length && downloads.every((d) => d.error === null && d.mode === 'full' && d.status === 200) && sizes.size === 1 && [...sizes][0]! > 1024 * 1024,
+  // The faulted run's report is the second apply's: hosts that booted under the first are not in it.
+  checks.ok(`${at} report: every host ${faulted ? 'that booted under this apply ' : ''}downloaded its ISO in full, once, with no error`,
+    (faulted ? downloads.length <= hosts.length && new Set(downloads.map((d) => d.hostname)).size === downloads.length : downloads.length === hosts.length) && downloads.every((d) => d.error === null && d.mode === 'full' && d.status === 200) && (faulted && !downloads.length || sizes.size === 1 && [...sizes][0]! > 1024 * 1024),
     `${downloads.length} downloads of ${hosts.length} hosts, sizes ${[...sizes].join(',')}, errors ${downloads.filter((d) => d.error).map((d) => d.error).join(',')}`);
   checks.ok(`${at} report: BMH hosts downloaded from their BareMetalHost, the others from their InfraEnv`,
     downloads.every((d) => (hosts.find((h) => h.spec.hostname === d.hostname)?.spec.boot === 'bmh') === (d.source === 'bare-metal-host')));
   const bmhHosts = new Set(hosts.filter((h) => h.spec.boot === 'bmh').map((h) => h.spec.hostname));
   const patched = record.hosts.filter((h) => bmhHosts.has(h.hostname) && h.patches > 0).map((h) => h.hostname);
   checks.ok(`${at} report: the runner patched no BMH host's Agent (BMAC does)`, patched.length === 0, patched.join(' '));
-  checks.ok(`${at} report: the ISO downloads in summary.md`, summary.includes(`${hosts.length} downloads (mode full): ${hosts.length} succeeded, 0 failed`));
+  if (downloads.length) checks.ok(`${at} report: the ISO downloads in summary.md`, summary.includes(`${downloads.length} downloads (mode full): ${downloads.length} succeeded, 0 failed`));
+}
+
+/**
+ * After the faulted apply: every fault happened; nothing twice (hosts in the service's database,
+ * Agents on the hub, containers on the engine); the report shows the second apply adopting the
+ * first's containers, the crashed container's restart, the service's restarts and the runner's
+ * failed requests.
+ */
+async function checkFaulted(at: string, dist: string, faults: FaultLog, out: string) {
+  const did = (fault: string, done: RegExp) => faults.events.some((e) => e.fault === fault && done.test(e.detail));
+  checks.ok(`${at} faults: apply SIGKILLed half-way and run again`, did('apply SIGKILL', /killed with/));
+  checks.ok(`${at} faults: a fake host's container crashed and restarted within the restart cap`, did('container crash', /restarted by the engine/));
+  checks.ok(`${at} faults: the service restarted, ready and leading again`, did('service restart', /ready and leading/));
+  checks.ok(`${at} faults: PostgreSQL restarted`, did('PostgreSQL restart', /started again/));
+  checks.ok(`${at} faults: the hub's kube-apiserver restarted`, did('kube-apiserver restart', /started again/));
+  const failed = faults.events.filter((e) => e.fault === 'fault failed');
+  checks.ok(`${at} faults: each one waited out`, failed.length === 0, failed.map((e) => e.detail).join('; '));
+
+  const hosts = readLaunchPlans(dist).fakeHosts;
+  const perHost = await containersPerHost(docker, config.name);
+  const wrong = hosts.filter((h) => perHost.get(h.spec.hostname)?.length !== 1).map((h) => `${h.spec.hostname}: ${perHost.get(h.spec.hostname)?.length ?? 0}`);
+  const strangers = [...perHost.keys()].filter((k) => !hosts.some((h) => h.spec.hostname === k));
+  checks.ok(`${at} one container per fake host, none twice`, wrong.length === 0 && strangers.length === 0, [...wrong, ...strangers].join(' '));
+  const agents = await duplicateAgents(hub, config.name);
+  checks.ok(`${at} no Agent twice (by host id or hostname)`, agents.length === 0, agents.join('; '));
+  const infraEnvIds = await infraEnvIdsOf();
+  const db = await duplicateHosts(E2E_HUB_ENV, infraEnvIds);
+  checks.ok(`${at} the service's database: every host once (by id, hostname, MAC per infra-env)`,
+    db.rows === hosts.length && db.twice.length === 0, `${db.rows} host rows for ${hosts.length} hosts; ${db.twice.join('; ')}`);
+
+  const reportDir = /report in (\S+)/.exec(out)?.[1];
+  if (!reportDir) return;
+  const record = JSON.parse(readFileSync(join(REPO_ROOT, reportDir, 'report.json'), 'utf8')) as { summary: RunSummary };
+  const s = record.summary;
+  checks.ok(`${at} report: the second apply adopted the first's containers`, s.hosts.adopted > 0, `${s.hosts.adopted} adopted`);
+  checks.ok(`${at} report: the crashed container's restart counted`, s.hosts.restarts >= 1, `${s.hosts.restarts} restarts`);
+  // The runner's watches fail while the API server restarts, and count.
+  checks.ok(`${at} report: the runner's failed requests to the hub counted`, (s.runner?.apiErrors.hub ?? 0) > 0, JSON.stringify(s.runner));
+  console.log(`${at} report of the faulted apply: service restarts ${s.service?.restarts}, time without data ` +
+    `${JSON.stringify(s.service?.gaps ?? [])}, container restarts ${s.hosts.restarts}, adopted ${s.hosts.adopted}, ` +
+    `runner's failed requests ${JSON.stringify(s.runner?.apiErrors ?? null)}, thresholds ${s.thresholds.map((t) => `${t.text}: ${t.status}`).join('; ')}`);
 }
 
 /** The service's ids of the swarm's InfraEnvs (their eventsURL's infra_env_id). */
