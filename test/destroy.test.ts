@@ -4,6 +4,8 @@
 // of the swarm that holds an unlabeled object (kept, and said so). An object held by a
 // finalizer ends destroy after --timeout with a report naming it and the finalizer.
 import { test } from 'uvu';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
 import type { KubeObject } from '../lib/dist/types.ts';
@@ -42,6 +44,15 @@ async function sleeper(name: string, labels: Record<string, string>): Promise<Do
 }
 const exists = (c: Docker.Container) => c.inspect().then(() => true, (e) => (e.statusCode === 404 ? false : Promise.reject(e)));
 
+/** A cluster's folder under the swarm's, with the files a run leaves there. */
+function hostFolder(s: TestSwarm, cluster: string): string {
+  const dir = join(s.dir, 'state', s.name, cluster);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'reboot-marker'), '');
+  writeFileSync(join(dir, 'cluster-hosts.json'), '[]');
+  return dir;
+}
+
 const configMap = (namespace: string, name: string, labels: Record<string, string> = {}): KubeObject =>
   ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data: { note: 'not the swarm\'s' } });
 
@@ -53,7 +64,7 @@ test.after(async () => {
 
 test('destroy takes away the swarm\'s objects and containers, and nothing that is not its own', async () => {
   // a's hosts arrive as BareMetalHosts: those and their BMC Secrets go too.
-  a.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 2, boot: 'bmh' }] });
+  a.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 2, boot: 'bmh' }], runtime: { stateDir: join(a.dir, 'state') } });
   // Swarm b keeps its service tuning in a's service namespace: the two share it.
   b.configure({ hub: { serviceNamespace: a.serviceNamespace }, clusters: [{ name: 'sno', topology: 'single-node', count: 1 }] });
   exits(await a.cli(['apply', '--yes', '--no-run'], env), 0, 'apply a');
@@ -70,7 +81,12 @@ test('destroy takes away the swarm\'s objects and containers, and nothing that i
   const theirs = await sleeper(`${b.name}_sno-1-master-0`, { ...swarmLabels(b.name), [LABEL.component]: 'fake-host', [LABEL.cluster]: 'sno-1' });
   const nobodys = await sleeper(`${a.name}-unlabeled`, {});
 
+  // The hosts' folders, as a run leaves them (a reboot marker, the cluster-hosts file).
+  const folder = hostFolder(a, 'sno-1');
   const destroyed = exits(await a.cli(['destroy', '--yes', '--timeout', '300'], env), 0, 'destroy a');
+  assert.match(destroyed.stdout, `Host folders: removed ${join(a.dir, 'state', a.name)}.`);
+  assert.is(existsSync(folder), false, 'the hosts\' folders are gone');
+  assert.is(existsSync(join(a.dir, 'state')), true, 'runtime.stateDir itself stays (other swarms\' folders live there)');
   assert.match(destroyed.stdout, `Namespace ${aNs1} stays: it holds objects that are not swarm "${a.name}"'s (ConfigMap ${aNs1}/left-here)`);
   assert.match(destroyed.stdout, `stopped and removed container ${a.name}_sno-1-master-0`);
   assert.match(destroyed.stdout, 'Destroy complete');
@@ -104,6 +120,16 @@ test('an object held by a finalizer ends destroy after --timeout with a report o
   await someoneElse.apply({ ...cd, metadata: { name: 'sno-1', namespace: ns } } as KubeObject);
   exits(await b.cli(['destroy', '--yes', '--timeout', '300'], env), 0, 'destroy once released');
   assert.equal(await versions(b), {}, 'nothing of b is left');
+});
+
+test('a destroy with nothing left on the hub or the engine still takes the hosts\' folders (one interrupted before them left them)', async () => {
+  b.configure({ clusters: [{ name: 'sno', topology: 'single-node', count: 1 }], runtime: { stateDir: join(b.dir, 'state') } });
+  const folder = hostFolder(b, 'sno-1');
+  const again = exits(await b.cli(['destroy', '--yes'], env), 0, 'destroy with only folders left');
+  assert.match(again.stdout, `Host folders: removed ${join(b.dir, 'state', b.name)}.`);
+  assert.is(existsSync(folder), false);
+  const nothing = exits(await b.cli(['destroy', '--yes'], env), 0, 'destroy with nothing left');
+  assert.not.match(nothing.stdout, 'Host folders:', 'nothing to say when nothing was there');
 });
 
 test.run();

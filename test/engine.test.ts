@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hub, removeTestContainers, testLabels, TEST_ID_LABEL } from './support/hub.ts';
 import { ensureTinyImage } from './support/images.ts';
 import { DockerEngine } from '../lib/engine/docker.ts';
@@ -191,6 +191,20 @@ test('files are written through a helper container as well as directly', async (
   // No helper container is left behind.
   const helpers = await docker.listContainers({ all: true, filters: { label: ['assisted-swarm.io/component=files-helper'] } });
   assert.is(helpers.length, 0);
+});
+
+test('a swarm\'s folder is removed whole, through a helper container as well as directly; an absent one is said to be none', async () => {
+  const remote = new DockerEngine({ host: `unix://${(docker.modem as { socketPath?: string }).socketPath}`, filesThroughEngine: true });
+  for (const [way, eng] of [['remote', remote], ['local', engine]] as const) {
+    const folder = join(dir, `swarm-folder-${way}`, 'demo');
+    await eng.writeFiles({ image, dirs: [join(folder, 'sno-1')], files: [{ path: join(folder, 'sno-1', 'reboot-marker'), content: '' }] });
+    assert.match((await eng.removeFolder(folder, image)) ?? '', `removed ${folder}`, way);
+    assert.not.ok(existsSync(folder), `${way}: the folder is gone`);
+    assert.ok(existsSync(dirname(folder)), `${way}: its parent stays`);
+  }
+  assert.is(await engine.removeFolder(join(dir, 'never-made'), image), null);
+  const helpers = await docker.listContainers({ all: true, filters: { label: ['assisted-swarm.io/component=files-helper'] } });
+  assert.is(helpers.length, 0, 'no helper container is left behind');
 });
 
 test('a mounted file is read back through a container that mounts it as well as directly; a missing one is null', async () => {

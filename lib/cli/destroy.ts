@@ -1,8 +1,12 @@
 // `swarm destroy`: takes away everything the swarm made (found by its labels, on the hub and
 // every engine), and nothing it did not: containers first, then what the hub patches changed
 // on objects the swarm does not own is put back, then objects in reverse order, waiting until
-// they are gone or --timeout, then a report of what is stuck.
+// they are gone or --timeout, then a report of what is stuck; last, the hosts' folders
+// (`<stateDir>/<swarm>`: reboot markers, cluster-hosts files) on the engines' machines.
 import type { CommandModule } from 'yargs';
+import { swarmImageRecipe } from '../images/recipe.ts';
+import type { Session } from '../plan/session.ts';
+import { swarmStateDir } from '../swarm/expand.ts';
 import { computeDestroyPlan } from '../plan/destroy.ts';
 import { executePlan } from '../plan/execute.ts';
 import { progressFor } from '../plan/progress.ts';
@@ -27,7 +31,11 @@ export const destroyCommand: CommandModule = {
       hub: session.hub, engines: session.engines, swarm: session.swarm, hubPatches: session.hubPatches, forceConflicts: argv['force-conflicts'] as boolean,
     });
     printPlan(plan, argv.json ? 'json' : 'text');
-    if (!hasApplyWork(plan)) return 0;
+    // A destroy interrupted after its containers went still leaves the folders: this one takes them.
+    if (!hasApplyWork(plan)) {
+      await removeHostFolders(session);
+      return 0;
+    }
     if (!(await confirm(`Destroy swarm "${plan.swarm}"?`, argv.yes as boolean))) {
       console.log('Destroy cancelled: nothing was changed.');
       return 1;
@@ -41,6 +49,14 @@ export const destroyCommand: CommandModule = {
     } finally {
       progress.end();
     }
+    await removeHostFolders(session);
     return 0;
   }),
 };
+
+/** The swarm's folder on every engine's machine (through the swarm image's helper where remote). */
+async function removeHostFolders(session: Session): Promise<void> {
+  const { config } = session;
+  const said = await session.engines.removeFolder(swarmStateDir(config), swarmImageRecipe(config.images).ref);
+  if (said) console.log(`Host folders: ${said}.`);
+}

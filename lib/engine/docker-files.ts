@@ -4,7 +4,7 @@
 // extracts a tar into it. Reading one back: directly, or with the archive API of a container
 // that mounts it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
@@ -46,6 +46,36 @@ export async function writeThroughHelper(docker: Docker, request: FilesRequest):
       ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
     ];
     if (entries.length) await helper.putArchive(tar(entries), { path: root });
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Removes `path` and everything under it, on this machine; false when there was none. */
+export async function removeLocally(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+  } catch {
+    return false;
+  }
+  await rm(path, { recursive: true, force: true });
+  return true;
+}
+
+/** Removes `path` on the engine's machine, through a helper container that bind-mounts its parent. */
+export async function removeThroughHelper(docker: Docker, path: string, image: string): Promise<void> {
+  const parent = dirname(path);
+  const helper = await docker.createContainer({
+    name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
+    Image: image,
+    Entrypoint: ['rm', '-rf', path],
+    Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
+    HostConfig: { Binds: [`${parent}:${parent}`], NetworkMode: 'none' },
+  });
+  try {
+    await helper.start();
+    const { StatusCode } = (await helper.wait()) as { StatusCode: number };
+    if (StatusCode !== 0) throw new Error(`rm -rf ${path} exited ${StatusCode}`);
   } finally {
     await helper.remove({ force: true }).catch(() => undefined);
   }

@@ -18,7 +18,7 @@ import {
 } from './engine.ts';
 import { parseDockerHost } from './docker-host.ts';
 import { watchEvents } from './docker-events.ts';
-import { readLocally, readThroughContainer, writeLocally, writeThroughHelper } from './docker-files.ts';
+import { readLocally, readThroughContainer, removeLocally, removeThroughHelper, writeLocally, writeThroughHelper } from './docker-files.ts';
 import { demuxLogs } from './docker-logs.ts';
 import { diskMounts, localDisks, remoteDisks } from './docker-disks.ts';
 import { tar } from './tar.ts';
@@ -165,6 +165,16 @@ export class DockerEngine implements ContainerEngine {
   /** Nothing outlives its containers here: helper containers are removed as soon as they are used. */
   async sweep(): Promise<string[]> {
     return [];
+  }
+
+  async removeFolder(path: string, image: string): Promise<string | null> {
+    if (this.local) return (await removeLocally(path)) ? `removed ${path}` : null;
+    try {
+      await removeThroughHelper(this.docker, path, image);
+      return `removed ${path} on ${this.name}`;
+    } catch (e) {
+      throw this.error(e, `cannot remove ${path} through a helper container (image ${image})`);
+    }
   }
 
   async writeFiles(request: FilesRequest): Promise<void> {

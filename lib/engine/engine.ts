@@ -118,6 +118,12 @@ export interface ContainerEngine {
   hasImage(ref: string): Promise<boolean | null>;
   /** Removes what the engine made for containers with these labels besides them (Kubernetes: launch Secrets, file ConfigMaps); says what. */
   sweep(labels: Record<string, string>): Promise<string[]>;
+  /**
+   * Removes a folder of the hosts' (the swarm's `<stateDir>/<swarm>`) from the engine's machines,
+   * through a helper container of `image` where they are not this one. Says what it removed, or
+   * why it left it; null when there was nothing there.
+   */
+  removeFolder(path: string, image: string): Promise<string | null>;
 }
 
 /** An engine error about one container, worded for a report. */

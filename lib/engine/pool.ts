@@ -106,6 +106,12 @@ export class EnginePool implements ContainerEngine {
     return (await Promise.all(this.engines.map((e) => e.sweep(labels)))).flat();
   }
 
+  /** On every engine's machine; what each said, in one line. */
+  async removeFolder(path: string, image: string): Promise<string | null> {
+    const said = (await Promise.all(this.engines.map((e) => e.removeFolder(path, image)))).filter((s): s is string => s !== null);
+    return said.length ? said.join('; ') : null;
+  }
+
   /** True only when every engine has it; null when one can't tell and none lacks it. */
   async hasImage(ref: string): Promise<boolean | null> {
     const each = await Promise.all(this.engines.map((e) => e.hasImage(ref)));

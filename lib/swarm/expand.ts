@@ -19,7 +19,7 @@ export const HOST_NETWORKING_IGNORED_VALIDATIONS = ['no-ip-collisions-in-network
 export function expandSwarm(config: SwarmConfig): Swarm {
   const { plan, problems } = planAddresses(config);
   if (problems.length) throw new Error(`expandSwarm needs a validated config: ${problems[0]!.path}: ${problems[0]!.message}`);
-  const stateDir = `${config.runtime.stateDir.replace(/\/+$/, '')}/${config.name}`;
+  const stateDir = swarmStateDir(config);
   const macs = new MacAllocator();
 
   const makeHost = (owner: string, index: number, hostname: string, net: Ipv4Net, dir: string, fields: Pick<FakeHost, 'role' | 'cluster' | 'pool' | 'infraEnv' | 'boot'>): FakeHost => ({
@@ -143,4 +143,9 @@ function rolesOf(group: ClusterGroup): HostRole[] {
 /** Index of host `j` among the hosts of the same role: master-0..2, worker-0..n. */
 function roleIndex(roles: HostRole[], j: number): number {
   return roles.slice(0, j).filter((r) => r === roles[j]).length;
+}
+
+/** `<runtime.stateDir>/<swarm>`: every host's and cluster's folder lives under it (destroy removes it). */
+export function swarmStateDir(config: SwarmConfig): string {
+  return `${config.runtime.stateDir.replace(/\/+$/, '')}/${config.name}`;
 }

@@ -30,7 +30,7 @@ const noEngine: ContainerEngine = {
   name: 'none', ping: async () => {}, list: async () => [], inspect: async () => null,
   start: async () => { throw new Error('not here'); }, remove: async () => {}, logs: async () => '',
   watch: () => () => {}, writeFiles: async () => {}, readFile: async () => null, exec: async () => ({ exitCode: 0, output: '' }),
-  capacity: async () => null, hasImage: async () => null, sweep: async () => [],
+  capacity: async () => null, hasImage: async () => null, sweep: async () => [], removeFolder: async () => null,
 };
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

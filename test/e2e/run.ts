@@ -207,6 +207,10 @@ async function runMode(auth: string): Promise<string | null> {
   checks.ok(`${at} destroy${faults ? ', SIGKILLed half-way and run again,' : ''} (exit 0)`, destroyed.code === 0, `exit ${destroyed.code}`);
   await checkGone(at, clusterIds, infraEnvIds, ascBefore);
   checks.ok(`${at} no ISO kept: nothing of 1 MiB or more under the run's folder`, bigFiles(work).length === 0, bigFiles(work).join(' '));
+  // The hosts' folders (reboot markers, cluster-hosts files) go with destroy, on the engine's machine.
+  const hostFolders = join(work, 'state', config.name);
+  // (Pods' folders are hostPath volumes on the nodes: the Kubernetes engine leaves them, and says so.)
+  if (!kubernetes) checks.ok(`${at} no host folder left (${hostFolders})`, !existsSync(hostFolders), readdirSyncSafe(hostFolders).join(' '));
   checks.ok(`${at} nothing dialled a BMC address`, sentinel.connections() === 0, `${sentinel.connections()} connections: ${sentinel.dials().map((d) => `${d.at} ${d.from}`).join('; ')}`);
   faults?.print();
   rmSync(work, { recursive: true, force: true });
@@ -292,6 +296,10 @@ async function checkBareMetalHosts(at: string, dist: string) {
     checks.ok(`${at} Agent ${h.spec.hostname} matched by BMAC to its BareMetalHost`, agent?.metadata?.labels?.['agent-install.openshift.io/bmh'] === h.spec.bareMetalHost!.name,
       JSON.stringify(agent?.metadata?.labels ?? {}));
   }
+}
+
+function readdirSyncSafe(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 /** Files of 1 MiB or more under `dir`: an ISO the runner kept would be one. */
