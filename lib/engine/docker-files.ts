@@ -23,32 +23,43 @@ export async function writeLocally({ dirs, files, remove = [] }: FilesRequest): 
   }
 }
 
+/**
+ * A helper container of `image` that bind-mounts `root` and has no network, handed to `use`, then
+ * removed whatever happens. `command`, if given, is run first, and must exit 0.
+ */
+async function withHelper(docker: Docker, image: string, root: string, command: string[] | null, use: (helper: Docker.Container) => Promise<void> = async () => undefined): Promise<void> {
+  const helper = await docker.createContainer({
+    name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
+    Image: image,
+    Entrypoint: command ?? ['true'],
+    Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
+    HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
+  });
+  try {
+    if (command) {
+      await helper.start();
+      const { StatusCode } = (await helper.wait()) as { StatusCode: number };
+      if (StatusCode !== 0) throw new Error(`${command.join(' ')} exited ${StatusCode}`);
+    }
+    await use(helper);
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
 export async function writeThroughHelper(docker: Docker, request: FilesRequest): Promise<void> {
   const remove = request.remove ?? [];
   const paths = [...request.dirs, ...request.files.map((f) => dirname(f.path)), ...remove.map((p) => dirname(p))];
   if (!paths.length) return;
   const root = commonDir(paths);
+  const entries = [
+    ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
+    ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
+  ];
   // Removing takes running the helper (rm); writing only its archive API.
-  const helper = await docker.createContainer({
-    name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
-    Image: request.image,
-    Entrypoint: remove.length ? ['rm', '-f', ...remove] : ['true'],
-    Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
-    HostConfig: { Binds: [`${root}:${root}`], NetworkMode: 'none' },
-  });
-  try {
-    if (remove.length) {
-      await helper.start();
-      await helper.wait();
-    }
-    const entries = [
-      ...request.dirs.map((d) => relative(root, d)).filter(Boolean).map((d) => ({ path: `${d}/` })),
-      ...request.files.map((f) => ({ path: relative(root, f.path), content: f.content })),
-    ];
+  await withHelper(docker, request.image, root, remove.length ? ['rm', '-f', ...remove] : null, async (helper) => {
     if (entries.length) await helper.putArchive(tar(entries), { path: root });
-  } finally {
-    await helper.remove({ force: true }).catch(() => undefined);
-  }
+  });
 }
 
 /** Removes `path` and everything under it, on this machine; false when there was none. */
@@ -63,22 +74,8 @@ export async function removeLocally(path: string): Promise<boolean> {
 }
 
 /** Removes `path` on the engine's machine, through a helper container that bind-mounts its parent. */
-export async function removeThroughHelper(docker: Docker, path: string, image: string): Promise<void> {
-  const parent = dirname(path);
-  const helper = await docker.createContainer({
-    name: `assisted-swarm-files-${randomBytes(4).toString('hex')}`,
-    Image: image,
-    Entrypoint: ['rm', '-rf', path],
-    Labels: { 'app.kubernetes.io/managed-by': 'assisted-swarm', 'assisted-swarm.io/component': 'files-helper' },
-    HostConfig: { Binds: [`${parent}:${parent}`], NetworkMode: 'none' },
-  });
-  try {
-    await helper.start();
-    const { StatusCode } = (await helper.wait()) as { StatusCode: number };
-    if (StatusCode !== 0) throw new Error(`rm -rf ${path} exited ${StatusCode}`);
-  } finally {
-    await helper.remove({ force: true }).catch(() => undefined);
-  }
+export function removeThroughHelper(docker: Docker, path: string, image: string): Promise<void> {
+  return withHelper(docker, image, dirname(path), ['rm', '-rf', path]);
 }
 
 /** The deepest folder that holds every path. */
