@@ -4,12 +4,10 @@
 // not done in timeoutSeconds) and a 429/5xx answer are tried again, up to `retries` times after
 // 1 s, 2 s, 4 s …; any other answer is final. The result never holds the URL: an image URL may
 // carry a token (/byapikey/<token>/… under AUTH_TYPE=local).
-import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SwarmConfig } from '../config/types.ts';
-import { UserError } from '../config/errors.ts';
-import type { ServiceTls } from './service-api.ts';
+import { serviceCa, type ServiceTls } from './service-api.ts';
 
 export type DownloadMode = Exclude<SwarmConfig['isoDownload']['mode'], 'none'>;
 
@@ -71,12 +69,7 @@ export async function downloadIso(url: string, settings: DownloadSettings, signa
 }
 
 function caOf(url: string, tls: ServiceTls): Buffer | undefined {
-  if (!url.startsWith('https:') || !tls.caFile) return undefined;
-  try {
-    return readFileSync(tls.caFile);
-  } catch (e) {
-    throw new UserError(`hub.tls.caFile ${tls.caFile}: ${(e as Error).message}`);
-  }
+  return url.startsWith('https:') ? serviceCa(tls) : undefined;
 }
 
 /** One request: its answer's status, the body counted to its end, or why it stopped. */

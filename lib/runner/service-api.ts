@@ -57,6 +57,23 @@ export interface ServiceCall {
   timeoutMs?: number;
 }
 
+const cas = new Map<string, Buffer>();
+
+/** The CA of hub.tls.caFile (undefined without one), read once per run rather than per request. */
+export function serviceCa(tls: ServiceTls): Buffer | undefined {
+  if (!tls.caFile) return undefined;
+  let ca = cas.get(tls.caFile);
+  if (!ca) {
+    try {
+      ca = readFileSync(tls.caFile);
+    } catch (e) {
+      throw new UserError(`hub.tls.caFile ${tls.caFile}: ${(e as Error).message}`);
+    }
+    cas.set(tls.caFile, ca);
+  }
+  return ca;
+}
+
 /** One request to the service; resolves with the body of a 2xx answer, rejects with a ServiceError. */
 export function callService(method: string, url: string, tls: ServiceTls, call: ServiceCall = {}): Promise<Buffer> {
   const answer = request(method, url, tls, call);
@@ -69,12 +86,10 @@ function request(method: string, url: string, tls: ServiceTls, call: ServiceCall
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   let ca: Buffer | undefined;
-  if (secure && tls.caFile) {
-    try {
-      ca = readFileSync(tls.caFile);
-    } catch (e) {
-      return Promise.reject(new UserError(`hub.tls.caFile ${tls.caFile}: ${(e as Error).message}`));
-    }
+  try {
+    ca = secure ? serviceCa(tls) : undefined;
+  } catch (e) {
+    return Promise.reject(e);
   }
   return new Promise((resolve, reject) => {
     const req = (secure ? httpsRequest : httpRequest)(target, {
