@@ -86,18 +86,19 @@ export const applyCommand: CommandModule = {
     const unreadable = secrets.problems()[0];
     if (unreadable) throw unreadable;
     if (plan.blockers.length) throw new UserError(`the plan has blockers (listed above): nothing was changed`);
+    // Fake hosts to start need the swarm image: without it every start would fail. Checked
+    // before the service, which may be waited for: a missing image is known at once.
+    if (argv.run && plan.containers.some((c) => c.component === 'fake-host' && (c.action === 'start' || c.action === 'replace'))) {
+      const launch = readLaunchPlans(plan.dist ?? String(argv.dist));
+      const missing = (await swarmImageProblems(session.engines, session.config.images, launch)).filter(isBlocking);
+      if (missing.length) throw new UserError(`${missing.map((p) => p.message).join('\n')}\nnothing was changed (apply --no-run applies the hub objects without starting fake hosts)`);
+    }
     // The runner will talk to the service: one it can't reach (a wrong CA, nothing listening) stops apply here.
     const serviceWaitMs = (argv['service-wait-seconds'] as number) * 1000;
     if (argv.run) {
       await checkServiceReach(session.config.hub, { waitMs: serviceWaitMs, log: (line) => console.log(line) }).catch((err: Error) => {
         throw new UserError(`${err.message}\nnothing was changed`, (err as UserError).exitCode);
       });
-    }
-    // Fake hosts to start need the swarm image: without it every start would fail.
-    if (argv.run && plan.containers.some((c) => c.component === 'fake-host' && (c.action === 'start' || c.action === 'replace'))) {
-      const launch = readLaunchPlans(plan.dist ?? String(argv.dist));
-      const missing = (await swarmImageProblems(session.engines, session.config.images, launch)).filter(isBlocking);
-      if (missing.length) throw new UserError(`${missing.map((p) => p.message).join('\n')}\nnothing was changed (apply --no-run applies the hub objects without starting fake hosts)`);
     }
 
     if (hasApplyWork(plan)) {
