@@ -7,7 +7,6 @@ import * as assert from 'uvu/assert';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { openTarget } from '../lib/engine/target.ts';
 import { describeKubeConfig } from '../lib/hub/kubeconfig.ts';
-import { executeRun } from '../lib/runner/run.ts';
 import { podNamespace } from '../lib/swarm/kubernetes.ts';
 import { swarmSelector } from '../lib/swarm/labels.ts';
 import { waitFor } from './support/hub.ts';
@@ -27,8 +26,7 @@ test('a dying pod is restarted up to the cap, then its host and cluster fail and
     standIn: { unitEnv: { AGENT_STAND_IN_EXIT: '3' } },
   });
   swarms.push(swarm);
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 1);
   const host = result.record.hosts[0]!;
@@ -61,8 +59,7 @@ test('a pod over its memory limit dies OOMKilled, and the record says so', async
     standIn: { unitEnv: { AGENT_STAND_IN_EAT_MIB: '64' } },
   });
   swarms.push(swarm);
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.exitCode, 1, out);
   const host = result.record.hosts[0]!;
   assert.is(host.failure?.reason, 'container died (exit 137, OOMKilled)', JSON.stringify(host.failure));

@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { readLaunchPlans } from '../lib/dist/read.ts';
-import { executeRun } from '../lib/runner/run.ts';
 import { podNamespace } from '../lib/swarm/kubernetes.ts';
 import { LABEL, swarmSelector } from '../lib/swarm/labels.ts';
 import { REPO_ROOT, waitFor } from './support/hub.ts';
@@ -35,8 +34,7 @@ test('killed half-way and run again, the swarm finishes with each pod once, the 
   const before = await hostPods();
   assert.ok(before.length >= 2 && before.length < 4, `the first run made ${before.length} of 4 pods`);
 
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 0, out);
   assert.match(out, /runner: \d+ containers kept from an earlier run/);

@@ -9,7 +9,6 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { readLaunchPlans, readWorkloads } from '../lib/dist/read.ts';
-import { executeRun } from '../lib/runner/run.ts';
 import { AGENT } from '../lib/runner/hub.ts';
 import { PLAYED_WHY } from '../lib/runner/players/bootstrap.ts';
 import { podNamespace } from '../lib/swarm/kubernetes.ts';
@@ -33,8 +32,7 @@ test.before(async () => {
 test.after(async () => { await swarm?.cleanup(); });
 
 test('every cluster goes from applied CRs to installed with its hosts and controllers as pods on the node', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   const { record } = result;
   assert.is(result.endReason, 'done', out);
   assert.equal(record.clusters.map((c) => [c.name, c.outcome]).sort(), [['compact-1', 'installed'], ['late-1', 'installed'], ['sno-1', 'installed'], ['sno-2', 'installed']], out);

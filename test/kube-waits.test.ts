@@ -4,7 +4,6 @@
 // ErrImagePull, then ImagePullBackOff, and fails the host at once.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { executeRun } from '../lib/runner/run.ts';
 import type { RunRecord } from '../lib/report/types.ts';
 import { testSwarm, type TestSwarm } from './stand-in/swarm.ts';
 
@@ -22,8 +21,7 @@ test('a pod no node fits waits, Unschedulable, with the scheduler\'s message; th
     runtime: { timeoutMinutes: 0.25 },
   });
   swarms.push(swarm);
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'timeout', out);
   const host = result.record.hosts[0]!;
   const states = containerStates(result.record, host.hostname);
@@ -39,8 +37,7 @@ test('a pod whose image the node can\'t have fails its host with the kubelet\'s 
     clusters: [{ name: 'sno', topology: 'single-node' }],
   });
   swarms.push(swarm);
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 1);
   const host = result.record.hosts[0]!;

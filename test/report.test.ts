@@ -63,6 +63,8 @@ test('phases are measured from container start over hosts that reached both ends
   assert.equal(byId['start-to-registered'], { count: 2, p50: 1000, p90: 3000, p99: 3000, max: 3000 });
   assert.is(byId['start-to-installed']!.max, 80_000);
   assert.is(s.hosts.adopted, 1);
+  assert.match(renderMarkdown(s), '1 host kept from an earlier run is in no phase here: its container started in that run');
+  assert.not.match(renderMarkdown(summarizeRun(record(hosts.slice(0, 2)))), 'in no phase here');
 });
 
 test('failures are grouped by reason with the service stateInfo; played hosts are listed', async () => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { readLaunchPlans } from '../lib/dist/read.ts';
-import { executeRun, type RunResult } from '../lib/runner/run.ts';
+import type { RunResult } from '../lib/runner/run.ts';
 import { AGENT, BARE_METAL_HOST, type HubObject } from '../lib/runner/hub.ts';
 import { AGENT_BMH_LABEL } from '../lib/swarm/bare-metal.ts';
 import { bmcSentinel, type BmcSentinel } from './support/bmc-sentinel.ts';
@@ -37,7 +37,7 @@ test.before(async () => {
     // A few seconds more once every cluster is done, for BMAC's detach to come round.
     runtime: { soakMinutes: 0.1 },
   });
-  result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  ({ out, ...result } = await swarm.run());
 });
 test.after(async () => {
   await swarm?.cleanup();

@@ -5,7 +5,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { executeRun } from '../lib/runner/run.ts';
 import { readLaunchPlans } from '../lib/dist/read.ts';
 import type { HostPlayer } from '../lib/runner/hooks.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
@@ -36,8 +35,7 @@ test('a player replaces a host: no container, its registration played, listed in
       assert.is(reply.status, 204);
     },
   };
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, hooks: { players: [player] }, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run({ hooks: { players: [player] } });
   assert.is(result.endReason, 'done', out);
   const played = result.record.hosts.find((h) => h.hostname === 'pool-1')!;
   assert.is(played.played, 'test-player; registration and inventory');

@@ -5,7 +5,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { executeRun } from '../lib/runner/run.ts';
 import { LABEL } from '../lib/swarm/labels.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
 
@@ -23,8 +22,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('under local auth the tokens reach the containers and nothing else', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 0, out);
   assert.ok(swarm.standIn.calls.unauthorized === 0, 'every call to the service carried its token');

@@ -2,7 +2,6 @@
 // runner's recorded launch times and (generously, one more) by the engine's creation times.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { executeRun } from '../lib/runner/run.ts';
 import { maxInWindow } from '../lib/report/launch-rate.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
 
@@ -13,8 +12,7 @@ test.before(async () => {
 test.after(async () => { await swarm?.cleanup(); });
 
 test('no more than 2 agents are launched in any second at launchRate 2', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   const launched = result.record.hosts.map((h) => h.launchedAt!);
   assert.is(launched.length, 8);

@@ -28,8 +28,7 @@ test('a threshold crossed at the end of the run: exit 2, and the report says whi
     { metric: 'phase.installed.p99', maxPercentOverBase: 10 },
   ] } });
   try {
-    let out = '';
-    const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+    const { out, ...result } = await swarm.run();
     assert.is(result.endReason, 'done', out);
     assert.is(result.exitCode, 2);
     assert.equal(result.summary.thresholds.map((t) => t.status), ['pass', 'crossed', 'needs a base']);

@@ -4,7 +4,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { executeRun } from '../lib/runner/run.ts';
 import { swarmContainers, testSwarm, type TestSwarm } from './stand-in/swarm.ts';
 
 let swarm: TestSwarm;
@@ -20,8 +19,7 @@ test.before(async () => {
 test.after(async () => { await swarm?.cleanup(); });
 
 test('a dying container is restarted up to the cap, then its host and cluster are reported failed', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 1);
   const host = result.record.hosts[0]!;

@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { executeRun } from '../lib/runner/run.ts';
 import { readLaunchPlans } from '../lib/dist/read.ts';
 import { agentPatch, desiredAgentSpec } from '../lib/runner/agents.ts';
 import { AGENT } from '../lib/runner/hub.ts';
@@ -45,8 +44,7 @@ test('killed half-way and run again, the swarm finishes with each container once
   }).map((h) => h.spec.hostname);
   assert.ok(patchedBefore.length >= 1, 'the first run patched an Agent');
 
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 0, out);
   assert.ok(result.record.clusters.every((c) => c.outcome === 'installed'));
@@ -66,15 +64,14 @@ test('killed half-way and run again, the swarm finishes with each container once
 test('a known host whose container is replaced (its spec changed) stays known: the run ends, its phases are its new container\'s', async () => {
   const pool = await testSwarm({ prefix: 'replace', pools: [{ name: 'spare', hosts: 1 }] });
   try {
-    const first = await executeRun({ dist: pool.dist, config: pool.config, kubeConfig: pool.kubeConfig, output: { write: () => {} } });
+    const first = await pool.run();
     assert.is(first.endReason, 'done');
     // Another environment for the host: its container is replaced; its Agent stays known-unbound, unchanged.
     const changed = { ...pool.config, runtime: { ...pool.config.runtime, hostEnv: { SWARM_TEST_LIFE: '2' }, timeoutMinutes: 1 } };
     const { synthToDir } = await import('../lib/constructs/synth.ts');
     const { expandSwarm } = await import('../lib/swarm/expand.ts');
     synthToDir(expandSwarm(changed), pool.dist);
-    let out = '';
-    const second = await executeRun({ dist: pool.dist, config: changed, kubeConfig: pool.kubeConfig, output: { write: (t) => { out += t; } } });
+    const { out, ...second } = await pool.run({ config: changed });
     assert.is(second.endReason, 'done', out);
     const host = second.record.hosts[0]!;
     assert.is(host.state, 'known-unbound');
@@ -92,8 +89,7 @@ test('a host started anew finds no reboot marker of an earlier life (its group r
     const marker = readLaunchPlans(pool.dist).fakeHosts[0]!.spec.rebootMarkerPath;
     mkdirSync(dirname(marker), { recursive: true });
     writeFileSync(marker, '');
-    let out = '';
-    const run = await executeRun({ dist: pool.dist, config: pool.config, kubeConfig: pool.kubeConfig, output: { write: (t) => { out += t; } } });
+    const { out, ...run } = await pool.run();
     assert.is(run.endReason, 'done', out);
     assert.is(run.record.hosts[0]!.state, 'known-unbound');
     const [container] = await swarmContainers(pool.docker, pool.name);

@@ -12,8 +12,7 @@ test.before(async () => {
 test.after(async () => { await swarm?.cleanup(); });
 
 test('the run ends a soak after done, the host still running; an interruption cuts the soak short', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.is(result.exitCode, 0);
   const known = result.record.hosts[0]!.milestones.known!;

@@ -46,8 +46,7 @@ test('over HTTPS with hub.tls.caFile: every cluster installs, the controllers ve
   });
   swarms.push(swarm);
   assert.match(swarm.standIn.url, /^https:\/\//);
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   assert.is(result.endReason, 'done', out);
   assert.equal(result.record.clusters.map((c) => c.outcome), ['installed', 'installed'], out);
   assert.is(result.exitCode, 0, out);

@@ -7,7 +7,6 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { executeRun } from '../lib/runner/run.ts';
 import { readLaunchPlans } from '../lib/dist/read.ts';
 import { AGENT } from '../lib/runner/hub.ts';
 import { SwarmObserver } from '../lib/runner/observe.ts';
@@ -31,8 +30,7 @@ test.before(async () => {
 test.after(async () => { await swarm?.cleanup(); });
 
 test('every cluster goes from applied CRs to installed; Agents carry the planned hostnames and roles', async () => {
-  let out = '';
-  const result = await executeRun({ dist: swarm.dist, config: swarm.config, kubeConfig: swarm.kubeConfig, output: { write: (t) => { out += t; } } });
+  const { out, ...result } = await swarm.run();
   const { record } = result;
   assert.is(result.endReason, 'done', out);
   assert.equal(record.clusters.map((c) => [c.name, c.outcome]).sort(), [['compact-1', 'installed'], ['late-1', 'installed'], ['sno-1', 'installed'], ['sno-2', 'installed']], out);

@@ -27,6 +27,11 @@ export function validateConfig(input: unknown, source = 'swarm config'): SwarmCo
   return config;
 }
 
+/** What a config of a name alone becomes: every default, from the schema. */
+export function configDefaults(): SwarmConfig {
+  return validateConfig({ name: 'defaults' });
+}
+
 /** Imports a config module (its default export) and validates it. */
 export async function loadConfigFile(file: string): Promise<SwarmConfig> {
   const path = resolve(file);

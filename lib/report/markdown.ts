@@ -40,6 +40,11 @@ export function renderMarkdown(s: RunSummary): string {
       : `| ${phase.title} | 0 | – | – | – | – |`);
   }
   out.push('');
+  // A kept container started in the run that made it: its phases are in that run's report.
+  if (s.hosts.adopted) {
+    const [hosts, their] = s.hosts.adopted === 1 ? ['1 host kept from an earlier run is', 'its container'] : [`${s.hosts.adopted} hosts kept from an earlier run are`, 'their containers'];
+    out.push(`${hosts} in no phase here: ${their} started in that run, whose report measured them.`, '');
+  }
 
   const lr = s.launchRate;
   const startedAt = Date.parse(s.startedAt);

@@ -3,9 +3,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../config/errors.ts';
+import { configDefaults } from '../config/load.ts';
 import type { Threshold } from '../config/types.ts';
 import { JSON_REPORT, type JsonReport } from './json.ts';
-import type { RunRecord } from './types.ts';
+import { recordedIsoDownload, type RunRecord } from './types.ts';
 
 export interface ReadReport {
   /** The report's folder. */
@@ -35,7 +36,7 @@ export function readReport(where: string): ReadReport {
     endedAt: s.endedAt ? Date.parse(s.endedAt) : null,
     endReason: (s.endReason as RunRecord['endReason']) ?? null,
     // A report of a version before isoDownload had none: it downloaded nothing.
-    settings: { ...s.settings, isoDownload: s.settings.isoDownload ?? { mode: 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
+    settings: { ...s.settings, isoDownload: s.settings.isoDownload ?? { ...recordedIsoDownload(configDefaults().isoDownload), mode: 'none' } },
     hosts: json.hosts,
     clusters: json.clusters,
     downloads: json.downloads ?? [],

@@ -2,6 +2,7 @@
 // the series the sampler kept (lib/metrics).
 // The runner fills it (lib/runner/tracker.ts); the report's phases and writers read it. Times
 // are milliseconds since the epoch, on the runner's clock.
+import type { SwarmConfig } from '../config/types.ts';
 import type { RunSeries } from '../metrics/types.ts';
 
 /** The points of a fake host's life the report measures between. */
@@ -100,6 +101,13 @@ export interface RunProvenance {
   dirty: boolean | null;
 }
 
+/** The isoDownload settings a report keeps: what says how the downloads were made. */
+export type RecordedIsoDownload = Pick<SwarmConfig['isoDownload'], 'mode' | 'range' | 'concurrency' | 'ratePerSecond'>;
+
+export function recordedIsoDownload({ mode, range, concurrency, ratePerSecond }: SwarmConfig['isoDownload']): RecordedIsoDownload {
+  return { mode, range, concurrency, ratePerSecond };
+}
+
 export interface RunRecord {
   swarm: string;
   provenance: RunProvenance;
@@ -108,7 +116,7 @@ export interface RunRecord {
   endReason: EndReason | null;
   settings: {
     launchRate: number; concurrency: number; restartLimit: number; timeoutMinutes: number; engines: string[];
-    isoDownload: { mode: 'none' | 'head' | 'full' | 'range'; range: string; concurrency: number; ratePerSecond: number };
+    isoDownload: RecordedIsoDownload;
   };
   hosts: HostRecord[];
   clusters: ClusterRecord[];

@@ -33,7 +33,7 @@ import type { Provenance } from '../plan/types.ts';
 import { Progress } from '../report/progress.ts';
 import type { RunSummary } from '../report/summary.ts';
 import { crossed } from '../report/thresholds.ts';
-import type { EndReason, RunRecord } from '../report/types.ts';
+import { recordedIsoDownload, type EndReason, type RunRecord } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { adoptContainers } from './adopt.ts';
 import { watchAgents } from './agents.ts';
@@ -124,11 +124,10 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   process.once('SIGTERM', onSignal);
   interrupted.signal.addEventListener('abort', () => stop.abort());
 
-  const { mode, range, concurrency, ratePerSecond } = config.isoDownload;
   const tracker = new Tracker(plan, {
     launchRate: runtime.launchRate, concurrency: runtime.concurrency, restartLimit: runtime.restartLimit,
     timeoutMinutes: runtime.timeoutMinutes, engines: engines.engines.map((e) => e.name),
-    isoDownload: { mode, range, concurrency, ratePerSecond },
+    isoDownload: recordedIsoDownload(config.isoDownload),
   });
   tracker.record.provenance = options.provenance ?? (await gitProvenance());
   const progress = new Progress(() => tracker.record, { tty: Boolean(output.isTTY), intervalSeconds: runtime.progressSeconds, write: (t) => output.write(t) });

@@ -40,7 +40,7 @@ import { swarmSelector } from '../../lib/swarm/labels.ts';
 import { screenshot } from '../support/chromium.ts';
 import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { bmcSentinel } from '../support/bmc-sentinel.ts';
-import { insecureInContainers, insecureInFolder, insecureSettings } from '../support/insecure-scan.ts';
+import { containerCommands, insecureIn, insecureInFolder, insecureSettings } from '../support/insecure-scan.ts';
 import { Checks } from './checks.ts';
 import { containersPerHost, duplicateAgents, FaultLog, faultedApply, interruptedDestroy } from './faults.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
@@ -235,20 +235,16 @@ async function checkWrongCa(at: string, work: string, dist: string, env: Record<
 /** Over HTTPS: nothing turns verification off, in the swarm's containers (commands, environment,
  *  processes: the agents, next_step_runner, installers, controllers) or in dist/. */
 async function checkVerified(at: string, dist: string) {
-  const found = kubernetes ? [] : await insecureInContainers(docker, { 'assisted-swarm.io/swarm': config.name });
+  const containers = kubernetes ? [] : await containerCommands(docker, { 'assisted-swarm.io/swarm': config.name });
+  const found = insecureIn(containers);
   checks.ok(`${at} no container, command or process of the swarm turns TLS verification off`, found.length === 0, found.slice(0, 5).join('; '));
   const inDist = insecureInFolder(dist);
   checks.ok(`${at} nothing in dist/ turns TLS verification off`, inDist.length === 0, inDist.slice(0, 5).join('; '));
-  // The agents were told to verify: their command lines carry --insecure=false and a --cacert.
-  const agents = kubernetes ? [] : await docker.listContainers({ filters: { label: [`assisted-swarm.io/swarm=${config.name}`, 'assisted-swarm.io/component=fake-host'] } });
-  let verifying = 0;
-  for (const c of agents) {
-    // The agent's command line as the service's ignition gave it: in the container's command, or its running process.
-    const info = await docker.getContainer(c.Id).inspect();
-    const top = await docker.getContainer(c.Id).top({ ps_args: '-eo pid,args' }).catch(() => null);
-    const lines = [[...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])].join(' '), ...(top?.Processes ?? []).map((p: string[]) => p.at(-1) ?? '')];
-    if (lines.some((l) => /--insecure=false\b/.test(l) && /--cacert[= ]\S+/.test(l) && !insecureSettings(l).length)) verifying++;
-  }
+  // The running agents were told to verify: their command lines (as the service's ignition gave
+  // them, in the container's command or a running process) carry --insecure=false and a --cacert.
+  const agents = containers.filter((c) => c.labels['assisted-swarm.io/component'] === 'fake-host' && c.processes.length);
+  const verifies = (l: string) => /--insecure=false\b/.test(l) && /--cacert[= ]\S+/.test(l) && !insecureSettings(l).length;
+  const verifying = agents.filter((c) => [c.command, ...c.processes].some(verifies)).length;
   if (!kubernetes) checks.ok(`${at} the running agents verify the service (--insecure=false --cacert)`, agents.length > 0 && verifying === agents.length, `${verifying} of ${agents.length}`);
 }
 

@@ -14,6 +14,7 @@ import { validateConfig } from '../../lib/config/load.ts';
 import type { SwarmConfig, SwarmConfigInput } from '../../lib/config/types.ts';
 import { synthToDir } from '../../lib/constructs/synth.ts';
 import { readHubObjects } from '../../lib/dist/read.ts';
+import { executeRun, type RunOptions, type RunResult } from '../../lib/runner/run.ts';
 import { expandSwarm } from '../../lib/swarm/expand.ts';
 import { podNamespace } from '../../lib/swarm/kubernetes.ts';
 import { swarmLabels } from '../../lib/swarm/labels.ts';
@@ -31,6 +32,8 @@ export interface TestSwarm {
   kubeconfigPath: string;
   docker: Docker;
   standIn: ServiceStandIn;
+  /** One run of this swarm to its end (executeRun, options given replacing the defaults); what it printed is `out`. */
+  run(options?: Partial<RunOptions>): Promise<RunResult & { out: string }>;
   cleanup(): Promise<void>;
 }
 
@@ -83,6 +86,11 @@ export async function testSwarm(o: TestSwarmOptions): Promise<TestSwarm> {
   if (kubernetes) namespaces.push(podNamespace(config));
   return {
     name, config, dist, dir, kubeConfig, kubeconfigPath, docker, standIn,
+    run: async (options = {}) => {
+      let out = '';
+      const result = await executeRun({ dist, config, kubeConfig, output: { write: (t) => { out += t; } }, ...options });
+      return { ...result, out };
+    },
     cleanup: async () => {
       await standIn.stop();
       await removeTestContainers(docker, swarmLabels(name));

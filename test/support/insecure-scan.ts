@@ -23,25 +23,48 @@ export function insecureSettings(text: string): string[] {
   return INSECURE.flatMap((re) => [...text.matchAll(re)].map((m) => m[0].trim()));
 }
 
-/** Every insecure setting of the containers carrying `labels`, as "container: setting (where)". */
-export async function insecureInContainers(docker: Docker, labels: Record<string, string>): Promise<string[]> {
-  const found: string[] = [];
+/** What a container was told and runs: its command, environment, and (running) its processes' command lines. */
+export interface ContainerCommands {
+  name: string;
+  labels: Record<string, string>;
+  command: string;
+  env: string[];
+  processes: string[];
+}
+
+/** The command lines of every container carrying `labels`, read once for every check on them. */
+export async function containerCommands(docker: Docker, labels: Record<string, string>): Promise<ContainerCommands[]> {
+  const out: ContainerCommands[] = [];
   for (const c of await docker.listContainers({ all: true, filters: labelFilter(labels) })) {
     const container = docker.getContainer(c.Id);
     const info = await container.inspect();
-    const name = info.Name.replace(/^\//, '');
-    const command = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])].join(' ');
-    for (const s of insecureSettings(command)) found.push(`${name}: ${s} (command)`);
-    for (const line of info.Config.Env ?? []) for (const s of insecureSettings(line)) found.push(`${name}: ${s} (environment)`);
-    if (!info.State.Running) continue;
     // Docker needs the pid column to tell the container's processes; the command line is the last.
-    const top = await container.top({ ps_args: '-eo pid,args' }).catch(() => null);
-    for (const row of top?.Processes ?? []) {
-      const args = row.at(-1) ?? '';
-      for (const s of insecureSettings(args)) found.push(`${name}: ${s} (process: ${args.slice(0, 120)})`);
-    }
+    const top = info.State.Running ? await container.top({ ps_args: '-eo pid,args' }).catch(() => null) : null;
+    out.push({
+      name: info.Name.replace(/^\//, ''),
+      labels: info.Config.Labels ?? {},
+      command: [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])].join(' '),
+      env: info.Config.Env ?? [],
+      processes: (top?.Processes ?? []).map((row: string[]) => row.at(-1) ?? ''),
+    });
+  }
+  return out;
+}
+
+/** Every insecure setting of these containers, as "container: setting (where)". */
+export function insecureIn(containers: ContainerCommands[]): string[] {
+  const found: string[] = [];
+  for (const { name, command, env, processes } of containers) {
+    for (const s of insecureSettings(command)) found.push(`${name}: ${s} (command)`);
+    for (const line of env) for (const s of insecureSettings(line)) found.push(`${name}: ${s} (environment)`);
+    for (const args of processes) for (const s of insecureSettings(args)) found.push(`${name}: ${s} (process: ${args.slice(0, 120)})`);
   }
   return found;
+}
+
+/** Every insecure setting of the containers carrying `labels`. */
+export async function insecureInContainers(docker: Docker, labels: Record<string, string>): Promise<string[]> {
+  return insecureIn(await containerCommands(docker, labels));
 }
 
 /** Every insecure setting in the files of a report folder, as "file: setting". */

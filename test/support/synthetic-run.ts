@@ -4,7 +4,8 @@
 // few 4xx and one 5xx, CPU and memory), a time the service did not answer, and, optionally, a
 // Prometheus profile. Deterministic: the same options give the same record.
 import type { ProfileSeries, RouteDelta, RunnerSample, ServiceSample } from '../../lib/metrics/types.ts';
-import type { ClusterRecord, HostRecord, RunRecord } from '../../lib/report/types.ts';
+import { configDefaults } from '../../lib/config/load.ts';
+import { recordedIsoDownload, type ClusterRecord, type HostRecord, type RunRecord } from '../../lib/report/types.ts';
 
 export const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export const ROUTES = [
@@ -119,7 +120,7 @@ export function syntheticRun(o: SyntheticOptions = {}): RunRecord {
   return {
     swarm: 'synthetic', provenance: { commit: '0123456789abcdef0123456789abcdef01234567', branch: 'main', dirty: false },
     startedAt: T0, endedAt, endReason: 'done',
-    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'], isoDownload: { mode: o.downloads ? 'full' : 'none', range: 'bytes=0-1048575', concurrency: 8, ratePerSecond: 10 } },
+    settings: { launchRate: 10, concurrency: 8, restartLimit: 3, timeoutMinutes: 30, engines: ['local'], isoDownload: { ...recordedIsoDownload(configDefaults().isoDownload), mode: o.downloads ? 'full' : 'none' } },
     hosts, clusters, transitions: [],
     downloads: o.downloads ? hosts.map((h, i) => i < o.downloads!.failed
       ? { hostname: h.hostname, source: 'infra-env' as const, mode: 'full' as const, startedAt: T0 + i * 100, ms: 7000, firstByteMs: null, bytes: 0, status: 503, attempts: 3, error: 'HTTP 503' }
