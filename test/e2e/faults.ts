@@ -13,9 +13,16 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { HubClient } from '../../lib/hub/client.ts';
+import { callService, type ServiceTls } from '../../lib/runner/service-api.ts';
 import { LABEL, swarmSelector } from '../../lib/swarm/labels.ts';
 import { REPO_ROOT } from '../support/hub.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, spawnSwarm, type SwarmRun } from './harness.ts';
+
+/** The e2e hub's service as the swarm reaches it (over HTTPS with --tls: the hub's CA). */
+export interface E2eService {
+  url: string;
+  tls: ServiceTls;
+}
 
 export interface FaultEvent {
   /** Seconds since the faulted run's first apply started. */
@@ -79,12 +86,12 @@ function hubBash(script: string): Promise<number> {
 }
 
 /** The service answers /ready and, if its container started after `since`, its controllers took the leader lease again. */
-async function serviceReady(docker: Docker, serviceUrl: string, since: number): Promise<boolean> {
+async function serviceReady(docker: Docker, service: E2eService, since: number): Promise<boolean> {
   const c = docker.getContainer(E2E_SERVICE_CONTAINER);
   const info = await c.inspect();
   if (!info.State.Running) return false;
-  const ready = await fetch(`${serviceUrl}/ready`, { signal: AbortSignal.timeout(2000) });
-  if (ready.status !== 200) return false;
+  // The runner's own client: over HTTPS it verifies with the hub's CA; an answer other than 2xx throws (not yet).
+  await callService('GET', `${service.url}/ready`, service.tls, { timeoutMs: 2000 });
   const startedAt = Date.parse(info.State.StartedAt);
   if (startedAt < since) return true;
   // /ready answers before the kube-api controllers run: they wait for the lease.
@@ -119,25 +126,25 @@ async function crashContainer(docker: Docker, name: string, log: FaultLog, resta
 }
 
 /** docker restart of the service's container, then waits until it is ready and leading. */
-async function restartServiceContainer(docker: Docker, serviceUrl: string, log: FaultLog): Promise<void> {
+async function restartServiceContainer(docker: Docker, service: E2eService, log: FaultLog): Promise<void> {
   const t = Date.now();
   await docker.getContainer(E2E_SERVICE_CONTAINER).restart({ t: 10 });
-  await until('the service ready and leading after its restart', 300_000, () => serviceReady(docker, serviceUrl, t));
+  await until('the service ready and leading after its restart', 300_000, () => serviceReady(docker, service, t));
   log.note('service restart', `docker restart ${E2E_SERVICE_CONTAINER}; ready and leading again after ${Math.round((Date.now() - t) / 1000)} s`);
 }
 
 /** PostgreSQL stopped (fast shutdown: sessions ended) and started again by the hub's own helpers. */
-async function restartPostgres(docker: Docker, serviceUrl: string, log: FaultLog): Promise<void> {
+async function restartPostgres(docker: Docker, service: E2eService, log: FaultLog): Promise<void> {
   const t = Date.now();
   const code = await hubBash('stop postgres INT; ensure_postgres');
   if (code !== 0) throw new Error(`PostgreSQL restart failed (exit ${code})`);
   const up = Math.round((Date.now() - t) / 1000);
-  await until('the service ready after PostgreSQL restarted', 300_000, () => serviceReady(docker, serviceUrl, t));
+  await until('the service ready after PostgreSQL restarted', 300_000, () => serviceReady(docker, service, t));
   log.note('PostgreSQL restart', `stopped (fast shutdown) and started again in ${up} s; the service ready after ${Math.round((Date.now() - t) / 1000)} s`);
 }
 
 /** The hub's kube-apiserver stopped and started again with the command line it ran with. */
-async function restartApiserver(docker: Docker, serviceUrl: string, log: FaultLog): Promise<void> {
+async function restartApiserver(docker: Docker, service: E2eService, log: FaultLog): Promise<void> {
   const t = Date.now();
   const before = await serviceStarts(docker);
   // Its argv from /proc: the same flags as up.sh gave it, whichever up.sh that was.
@@ -150,7 +157,7 @@ async function restartApiserver(docker: Docker, serviceUrl: string, log: FaultLo
   const up = Math.round((Date.now() - t) / 1000);
   // The service exits when it cannot renew its leader lease, and Docker starts it again.
   await sleep(5000);
-  await until('the service ready and leading after the API server restarted', 300_000, () => serviceReady(docker, serviceUrl, t));
+  await until('the service ready and leading after the API server restarted', 300_000, () => serviceReady(docker, service, t));
   const after = await serviceStarts(docker);
   const restarted = after.startedAt !== before.startedAt;
   log.note('kube-apiserver restart', `stopped and started again in ${up} s; the service ${restarted ? `restarted with it (lost its lease; Docker restart ${after.restartCount})` : 'kept running'}, ready after ${Math.round((Date.now() - t) / 1000)} s`);
@@ -160,7 +167,7 @@ export interface FaultedApplyOptions {
   hub: HubClient;
   docker: Docker;
   swarm: string;
-  serviceUrl: string;
+  service: E2eService;
   applyArgs: string[];
   env: Record<string, string>;
   /** Host ids of the hosts that join a cluster: half of them preparing or installing is half-way. */
@@ -207,9 +214,9 @@ export async function faultedApply(o: FaultedApplyOptions): Promise<{ code: numb
     }
     o.log.note('hosts installing', `${await agentsIn(o.hub, o.swarm, INSTALLING).catch(() => '?')} hosts installing`);
     if (o.crashContainer) await crashContainer(o.docker, o.crashContainer, o.log, o.restartLimit);
-    await restartServiceContainer(o.docker, o.serviceUrl, o.log);
-    await restartPostgres(o.docker, o.serviceUrl, o.log);
-    await restartApiserver(o.docker, o.serviceUrl, o.log);
+    await restartServiceContainer(o.docker, o.service, o.log);
+    await restartPostgres(o.docker, o.service, o.log);
+    await restartApiserver(o.docker, o.service, o.log);
   } catch (err) {
     o.log.note('fault failed', (err as Error).message);
   }

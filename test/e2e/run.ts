@@ -15,7 +15,8 @@
 // half-way and run again, a fake host's container crashed, the service, PostgreSQL and the hub's
 // API server restarted while hosts install, destroy SIGKILLed half-way and run again; the same
 // checks, and besides that nothing is there twice (hosts in the service's database, Agents,
-// containers) and the report shows the restarts and the runner's failed requests.
+// containers) and the report shows the restarts and the runner's failed requests. With --tls
+// too, all of it over HTTPS: the service restarted must be verified again by everything.
 //
 //   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example docs/examples] [--faults]
 //     (--tls: the service over HTTPS only, with a CA the hub makes, AUTH_TYPE local unless --auth
@@ -69,17 +70,16 @@ if (opts.help) {
     '--faults: one faulted run per auth mode (default --auth local): apply SIGKILLed half-way and run again, a fake',
     '  host\'s container crashed, the service, PostgreSQL and the hub\'s API server restarted while hosts install,',
     '  destroy SIGKILLed half-way and run again; the same checks, and nothing twice (hosts in the service\'s',
-    '  database, Agents, containers), the restarts and failed requests in the report.',
+    '  database, Agents, containers), the restarts and failed requests in the report. With --tls: over HTTPS.',
   ].join('\n'));
   process.exit(0);
 }
 const auth = opts.auth ?? (opts.tls || opts.faults ? 'local' : 'both');
 const modes = auth === 'both' ? ['none', 'local'] : [auth];
 const faulted = opts.faults!;
-if (faulted && (opts.kubeconfig || opts.engine !== 'docker' || opts.tls)) {
-  // It restarts the local e2e hub's service, database and API server, crashes a container on
-  // Docker, and asks the service's /ready over plain HTTP.
-  console.error('--faults runs on the local e2e hub with --engine docker, over HTTP: not with --kubeconfig, --engine kubernetes or --tls');
+if (faulted && (opts.kubeconfig || opts.engine !== 'docker')) {
+  // It restarts the local e2e hub's service, database and API server, and crashes a container on Docker.
+  console.error('--faults runs on the local e2e hub with --engine docker: not with --kubeconfig or --engine kubernetes');
   process.exit(2);
 }
 if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
@@ -179,7 +179,7 @@ async function runMode(auth: string): Promise<string | null> {
   if (opts.tls) await checkWrongCa(at, work, dist, env, cfg);
   const applyArgs = ['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'];
   const applied = faults ? await faultedApply({
-    hub, docker, swarm: config.name, serviceUrl, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
+    hub, docker, swarm: config.name, service: { url: serviceUrl, tls: { caFile: serviceCa || null, insecure: false } }, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
     clusterHostIds: readLaunchPlans(dist).fakeHosts.filter((h) => h.spec.cluster).map((h) => h.spec.hostId),
     crashContainer: readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name ?? null,
   }) : await swarmCli(applyArgs, env);
