@@ -2,18 +2,15 @@
 // grows step by step, and a wave of BENCH_WAVE single-node clusters installing on top of it,
 // against the e2e hub's real service (auth none). The benchmark sets the variables.
 import { defineSwarm } from '../../../lib/config/types.ts';
-
-const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+import { benchHub, benchPullSecret, benchRuntime, env } from '../swarm-base.ts';
 const wave = Number(env('BENCH_WAVE', '0'));
 
 export default defineSwarm({
   name: 'density',
-  hub: { serviceUrl: env('BENCH_SERVICE_URL', 'http://127.0.0.1:8090'), serviceNamespace: 'assisted-installer', auth: 'none' },
-  pullSecret: { env: 'BENCH_PULL_SECRET' },
+  hub: benchHub(),
+  pullSecret: benchPullSecret,
   runtime: {
-    stateDir: env('BENCH_STATE_DIR', '/tmp/assisted-swarm-bench/state'),
-    reportsDir: env('BENCH_REPORTS_DIR', '/tmp/assisted-swarm-bench/reports'),
-    timeoutMinutes: Number(env('BENCH_TIMEOUT_MINUTES', '60')),
+    ...benchRuntime(),
     soakMinutes: Number(env('BENCH_SOAK_MINUTES', '0')),
     launchRate: Number(env('BENCH_LAUNCH_RATE', '10')),
     // For experiments: BENCH_HOST_ENV='GOGC=50 GOMAXPROCS=1'.
