@@ -12,6 +12,7 @@ import { IMAGES_FILE, SHIM_DIR, swarmLayer } from '../lib/images/layer.ts';
 import { swarmImageRecipe } from '../lib/images/recipe.ts';
 import { IMAGE_LABEL, swarmImageStatus } from '../lib/images/status.ts';
 import { hub } from './support/hub.ts';
+import { closedPort } from './support/closed-port.ts';
 import { ensureFakeUpstreamImage, parseRecord, removeImages, tagAs } from './support/fake-upstream.ts';
 
 const { docker } = await hub();
@@ -190,7 +191,7 @@ test('a missing input image fails with its name and the three ways to provide it
 });
 
 test('a pull that fails is part of the message, for every missing input at once', async () => {
-  const unreachable = `127.0.0.1:9/assisted-swarm-test/absent-${run}:1`;
+  const unreachable = `127.0.0.1:${await closedPort()}/assisted-swarm-test/absent-${run}:1`;
   try {
     await buildSwarmImage(docker, images({ installer: unreachable, controller: `${unreachable}-2` }), { log });
     assert.unreachable('the build went on without its inputs');
@@ -219,7 +220,7 @@ test('an engine build error is reported with the engine\'s message and output', 
 });
 
 test('a reference that names a registry is pushed, and a failed push says where and how', async () => {
-  const registry = '127.0.0.1:9';
+  const registry = `127.0.0.1:${await closedPort()}`;
   try {
     const result = await buildSwarmImage(docker, images({ swarm: `${registry}/assisted-swarm-test/swarm-${run}` }), { log });
     created.push(result.ref);
