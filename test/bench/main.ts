@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   swarm: () => import('./swarm.ts'),
   density: () => import('./density.ts'),
   pods: () => import('./pods.ts'),
+  iso: () => import('./iso.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
