@@ -135,6 +135,8 @@ const bad: [string, unknown, string, RegExp][] = [
   ['a Prometheus server with nothing to ask', { ...base, report: { prometheus: { url: 'http://prom:9090' } } }, 'report.prometheus', /queries, a profile file, or both/],
   ['a profile query name with a dash', { ...base, report: { prometheus: { url: 'http://prom:9090', queries: [{ metricName: 'db-conns', query: 'up' }] } } }, 'report.prometheus.queries[0].metricName', /letters, digits and "_"/],
   ['a metrics URL that is not one', { ...base, report: { metrics: { url: 'localhost:8090/metrics' } } }, 'report.metrics.url', /http:\/\/ or https:\/\/ URL/],
+  ['unknown image type', { ...base, clusters: [{ name: 'x', topology: 'compact', imageType: 'iso' }] }, 'clusters[0].imageType', /one of: full-iso, minimal-iso/],
+  ['a pool-fed group with an ISO type of its own', { ...base, clusters: [{ name: 'x', topology: 'single-node', hostsFrom: 'p', imageType: 'full-iso' }], pools: [{ name: 'p', hosts: 1 }] }, 'clusters[0].imageType', /boot from pool "p"'s InfraEnv: set imageType on the pool/],
   ['unknown boot', { ...base, clusters: [{ name: 'x', topology: 'compact', boot: 'pxe' }] }, 'clusters[0].boot', /one of: agent, bmh/],
   ['a pool-fed group that boots otherwise than its pool', { ...base, clusters: [{ name: 'x', topology: 'single-node', hostsFrom: 'p', boot: 'bmh' }], pools: [{ name: 'p', hosts: 1 }] }, 'clusters[0].boot', /come from pool "p", which boots them as agent/],
   ['unknown download mode', { ...base, isoDownload: { mode: 'partial' } }, 'isoDownload.mode', /one of: none, head, full, range/],

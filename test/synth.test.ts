@@ -147,6 +147,17 @@ test('late binding: a pool-fed cluster has no InfraEnv; its hosts boot from the 
   assert.is(new Set(vips).size, 4);
 });
 
+test('imageType: set on the InfraEnv of a group or pool that names it, left to the service otherwise', () => {
+  const { hub } = synthConfig({
+    name: 'iso',
+    clusters: [{ name: 'full', topology: 'single-node', imageType: 'full-iso' }, { name: 'plain', topology: 'single-node' }],
+    pools: [{ name: 'rack', hosts: 1, imageType: 'minimal-iso' }],
+  });
+  assertValidForHub(hub.filter((d) => d.doc.kind === 'InfraEnv'));
+  const types = Object.fromEntries(byKind(hub, 'InfraEnv').map((d) => [d.metadata.name, d.spec.imageType ?? 'unset']));
+  assert.equal(types, { 'full-1': 'full-iso', 'plain-1': 'unset', rack: 'minimal-iso' });
+});
+
 test('BareMetalHost mode: a BareMetalHost and a BMC Secret per host, in its InfraEnv\'s namespace, with what BMAC reads', () => {
   const { hub, launch, swarm } = synthConfig(largeConfig());
   const bmhs = byKind(hub, 'BareMetalHost');

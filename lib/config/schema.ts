@@ -47,6 +47,8 @@ export const TOPOLOGIES = ['single-node', 'compact', 'multi-node'] as const;
  *  BareMetalHosts (the service's BMH agent controller does, and the runner plays the Bare Metal Operator). */
 export const BOOTS = ['agent', 'bmh'] as const;
 export const ISO_DOWNLOAD_MODES = ['none', 'head', 'full', 'range'] as const;
+/** The InfraEnv's discovery ISO (spec.imageType): the whole RHCOS ISO, or one that fetches its rootfs at boot. */
+export const IMAGE_TYPES = ['full-iso', 'minimal-iso'] as const;
 
 const HwRequirement = Obj({
   cpu_cores: Type.Integer({ minimum: 1 }),
@@ -116,6 +118,8 @@ export const ClusterGroupSchema = Obj({
   hostsFrom: Opt(OrNull(DnsLabel(63)), null),
   /** How the hosts arrive (agent | bmh); null: agent, or for a group with hostsFrom, as its pool's hosts do. */
   boot: Opt(OrNull(OneOf(BOOTS)), null),
+  /** The InfraEnv's ISO (full-iso | minimal-iso), what isoDownload fetches; null: the service's ISO_IMAGE_TYPE. */
+  imageType: Opt(OrNull(OneOf(IMAGE_TYPES)), null),
 });
 
 export const PoolSchema = Obj({
@@ -130,6 +134,8 @@ export const PoolSchema = Obj({
   staticNetworking: Opt(Type.Boolean(), false),
   /** How the pool's hosts arrive: as plain agents, or as BareMetalHosts. */
   boot: Opt(OneOf(BOOTS), 'agent'),
+  /** The InfraEnv's ISO (full-iso | minimal-iso), what isoDownload fetches; null: the service's ISO_IMAGE_TYPE. */
+  imageType: Opt(OrNull(OneOf(IMAGE_TYPES)), null),
 });
 
 /** The image-service load: every fake host fetches its ISO before it boots (lib/runner/iso-download.ts). */

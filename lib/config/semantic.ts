@@ -42,6 +42,9 @@ export function semanticProblems(config: SwarmConfig): ConfigProblem[] {
     if (pool && group.boot !== null && group.boot !== pool.boot) {
       add(`${path}.boot`, `the hosts of this group come from pool "${pool.name}", which boots them as ${pool.boot}: set boot on the pool, or leave it out here`);
     }
+    if (group.hostsFrom !== null && group.imageType !== null) {
+      add(`${path}.imageType`, `the hosts of this group boot from pool "${group.hostsFrom}"'s InfraEnv: set imageType on the pool, or leave it out here`);
+    }
     for (const name of clusterNames(group)) claim(name, `${path}.name`);
   });
 

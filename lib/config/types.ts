@@ -14,6 +14,7 @@ export type ClusterGroup = SwarmConfig['clusters'][number];
 export type Pool = SwarmConfig['pools'][number];
 export type Topology = ClusterGroup['topology'];
 export type Boot = Pool['boot'];
+export type ImageType = NonNullable<Pool['imageType']>;
 export type IsoDownloadMode = SwarmConfig['isoDownload']['mode'];
 
 /** Typed helper for swarm.config.ts: `export default defineSwarm({ ... })`. */

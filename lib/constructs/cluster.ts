@@ -75,6 +75,7 @@ export class SwarmCluster extends Construct {
         infraEnvLabels: cluster.infraEnvLabels,
         agentLabels: cluster.agentLabels,
         staticNetworking: cluster.staticNetworking,
+        imageType: cluster.imageType,
         hosts: cluster.hosts,
       });
     }

@@ -2,6 +2,7 @@
 // late-binding pool, to none; with static networking it selects the hosts' NMStateConfigs.
 import { Construct } from 'constructs';
 import { InfraEnv } from './imports/agent-install.openshift.io.ts';
+import type { ImageType } from '../config/types.ts';
 import type { FakeHost, ObjectRef, Swarm } from '../swarm/model.ts';
 import { SwarmBareMetalHost } from './bare-metal-host.ts';
 import { HostNetworkConfig, nmstateSelector } from './nmstate.ts';
@@ -17,6 +18,8 @@ export interface SwarmInfraEnvProps {
   infraEnvLabels: Record<string, string>;
   agentLabels: Record<string, string>;
   staticNetworking: boolean;
+  /** null: left to the service (ISO_IMAGE_TYPE). */
+  imageType: ImageType | null;
   hosts: FakeHost[];
 }
 
@@ -43,6 +46,7 @@ export class SwarmInfraEnv extends Construct {
         // The service copies these onto every Agent it creates: that is how the runner finds them.
         agentLabels: { ...props.agentLabels, ...props.labels, ...swarmLabels(swarm.name) },
         ...(props.staticNetworking ? { nmStateConfigLabelSelector: { matchLabels: nmstateSelector(props.ref) } } : {}),
+        ...(props.imageType ? { imageType: props.imageType } : {}),
       },
     });
     if (props.staticNetworking) {

@@ -20,6 +20,7 @@ export class SwarmPool extends Construct {
       infraEnvLabels: pool.infraEnvLabels,
       agentLabels: pool.agentLabels,
       staticNetworking: pool.staticNetworking,
+      imageType: pool.imageType,
       hosts: pool.hosts,
     });
   }

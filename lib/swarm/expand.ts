@@ -51,6 +51,7 @@ export function expandSwarm(config: SwarmConfig): Swarm {
       agentLabels: p.agentLabels,
       staticNetworking: p.staticNetworking,
       boot: p.boot,
+      imageType: p.imageType,
       dir,
       clusterHostsPath: `${dir}/cluster-hosts.json`,
     };
@@ -87,6 +88,7 @@ export function expandSwarm(config: SwarmConfig): Swarm {
             makeHost(name, j, `${name}-${role}-${roleIndex(roles, j)}`, net, dir, { role, cluster: name, pool: null, infraEnv, boot: group.boot ?? 'agent' })),
           staticNetworking: group.staticNetworking,
           boot: group.boot ?? 'agent',
+          imageType: group.imageType,
         });
         continue;
       }
@@ -110,7 +112,7 @@ export function expandSwarm(config: SwarmConfig): Swarm {
         const last = poolNet.base + size(poolNet) - 2 - 2 * cursor.vipPairs++;
         vips = { api: formatIpv4(last), ingress: formatIpv4(last - 1) };
       }
-      clusters.push({ ...base, machineNetwork: pool.machineNetwork, vips, infraEnv: null, hosts, staticNetworking: pool.staticNetworking, boot: pool.boot });
+      clusters.push({ ...base, machineNetwork: pool.machineNetwork, vips, infraEnv: null, hosts, staticNetworking: pool.staticNetworking, boot: pool.boot, imageType: null });
     }
   }
 

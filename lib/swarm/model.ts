@@ -1,7 +1,7 @@
 // The swarm as the tool works with it: every cluster, pool and fake host spelled out, with
 // names, addresses and identities decided. Built from a config by expand.ts; constructs,
 // launch plans and the runner read this, never the raw config groups.
-import type { Boot, SwarmConfig, Topology } from '../config/types.ts';
+import type { Boot, ImageType, SwarmConfig, Topology } from '../config/types.ts';
 
 export type HostRole = 'master' | 'worker' | 'auto-assign';
 
@@ -59,6 +59,8 @@ export interface Cluster {
   staticNetworking: boolean;
   /** How its hosts arrive (a pool-fed cluster's: its pool's). */
   boot: Boot;
+  /** Its InfraEnv's ISO type; null: the service's default (and for a pool-fed cluster, which has no InfraEnv). */
+  imageType: ImageType | null;
   ignoredHostValidations: string[];
   ignoredClusterValidations: string[];
   holdInstallation: boolean;
@@ -77,6 +79,8 @@ export interface Pool {
   agentLabels: Record<string, string>;
   staticNetworking: boolean;
   boot: Boot;
+  /** Its InfraEnv's ISO type; null: the service's default. */
+  imageType: ImageType | null;
   dir: string;
   clusterHostsPath: string;
 }

@@ -1,4 +1,5 @@
-// `npm run bench -- iso [1 4 16] [--hosts 16] [--mode full|head|range] [--out FILE]`: the image
+// `npm run bench -- iso [1 4 16] [--hosts 16] [--mode full|head|range] [--image-type full-iso|minimal-iso]
+// [--out FILE]`: the image
 // service under ISO downloads. Per concurrency given, a pool of --hosts fake hosts is applied
 // against the e2e hub's real service with upstream's assisted-image-service beside it (README,
 // "End to end"; auth none): every host downloads its InfraEnv's ISO before it boots, at most
@@ -47,16 +48,16 @@ function sampleImageService() {
   return { stop: async () => { running = false; await loop; return { peak: series.peak, mean: series.mean }; } };
 }
 
-async function runConcurrency(concurrency: number, hosts: number, mode: string, env: Record<string, string>): Promise<Row> {
+async function runConcurrency(concurrency: number, hosts: number, mode: string, imageType: string | undefined, env: Record<string, string>): Promise<Row> {
   const work = mkdtempSync(join(tmpdir(), `iso-bench-${concurrency}-`));
   const dist = join(work, 'dist');
   const runEnv = {
-    ...env, BENCH_HOSTS: String(hosts), BENCH_ISO_CONCURRENCY: String(concurrency), BENCH_ISO_MODE: mode,
+    ...env, BENCH_HOSTS: String(hosts), BENCH_ISO_CONCURRENCY: String(concurrency), BENCH_ISO_MODE: mode, ...(imageType ? { BENCH_ISO_IMAGE_TYPE: imageType } : {}),
     BENCH_STATE_DIR: join(work, 'state'), BENCH_REPORTS_DIR: join(work, 'reports'),
   };
   try {
     if ((await swarmCli(['synth', ...CONFIG, '--out', dist], runEnv, true)).code !== 0) throw new Error('synth failed');
-    console.log(`bench iso: ${hosts} hosts, ${concurrency} downloads at once (${mode}): apply…`);
+    console.log(`bench iso: ${hosts} hosts, ${concurrency} downloads at once (${mode}, ${imageType ?? 'the service\'s ISO type'}): apply…`);
     const sampler = sampleImageService();
     const applied = await swarmCli(['apply', ...CONFIG, '--dist', dist, '--patches', 'patches', '--yes'], runEnv, true);
     const usage = await sampler.stop();
@@ -92,13 +93,18 @@ function table(rows: Row[]): string {
 export async function run(args: string[]) {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { hosts: { type: 'string', default: '16' }, mode: { type: 'string', default: 'full' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      hosts: { type: 'string', default: '16' }, mode: { type: 'string', default: 'full' }, 'image-type': { type: 'string' },
+      out: { type: 'string' }, help: { type: 'boolean' },
+    },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- iso [CONCURRENCY...] [--hosts 16] [--mode full|head|range] [--out FILE]\n  ISO downloads from the e2e hub\'s image service, per concurrency (default 1 4 16); see test/bench/iso.ts');
+    console.log('usage: npm run bench -- iso [CONCURRENCY...] [--hosts 16] [--mode full|head|range] [--image-type full-iso|minimal-iso] [--out FILE]\n  ISO downloads from the e2e hub\'s image service, per concurrency (default 1 4 16); see test/bench/iso.ts');
     return;
   }
   if (!['full', 'head', 'range'].includes(values.mode!)) throw new Error(`--mode ${values.mode}: full, head or range`);
+  const imageType = values['image-type'];
+  if (imageType !== undefined && !['full-iso', 'minimal-iso'].includes(imageType)) throw new Error(`--image-type ${imageType}: full-iso or minimal-iso`);
   const counts = positionals.length ? positionals.map(Number) : [1, 4, 16];
   const hosts = Number(values.hosts);
   const h = await connect(E2E_HUB_ENV, ['--with-service', '--with-image-service']);
@@ -108,7 +114,7 @@ export async function run(args: string[]) {
   if ((await swarmCli(['images', ...CONFIG, '--pull', 'never'], env, true)).code !== 0) throw new Error('npm run images failed: are upstream\'s images on the engine? (README, "End to end")');
   const rows: Row[] = [];
   for (const c of counts) {
-    rows.push(await runConcurrency(c, hosts, values.mode!, env));
+    rows.push(await runConcurrency(c, hosts, values.mode!, imageType, env));
     console.log(`\n${table(rows)}\n`);
   }
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
