@@ -18,4 +18,15 @@ test('every npm script answers --help with its usage, exit 0', () => {
   assert.is(spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout, before, 'a --help changed files');
 });
 
+test('every benchmark answers npm run bench -- <name> --help with its usage, exit 0, running nothing', async () => {
+  const { BENCHES } = await import('./bench/benches.ts');
+  const before = spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+  for (const name of Object.keys(BENCHES)) {
+    const r = spawnSync('npm', ['run', '-s', 'bench', '--', name, '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.is(r.status, 0, `npm run bench -- ${name} --help: exit ${r.status}\n${r.stdout}${r.stderr}`);
+    assert.ok(r.stdout.startsWith(`usage: npm run bench -- ${name}`), `npm run bench -- ${name} --help printed:\n${r.stdout}${r.stderr}`);
+  }
+  assert.is(spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout, before, 'a --help changed files');
+});
+
 test.run();

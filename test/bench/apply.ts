@@ -68,6 +68,8 @@ async function waitRemoved(client: HubClient, names: string[]): Promise<void> {
   }
 }
 
+export const usage = 'usage: npm run bench -- apply [N]   the hub objects of N single-node clusters (default 1000) applied to the test hub, against kubectl apply --server-side; plan\'s time at that size';
+
 export async function run(args: string[]): Promise<void> {
   const clusters = Number(args[0] ?? 1000);
   const h = await hub();

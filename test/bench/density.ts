@@ -213,6 +213,8 @@ function waveTable(rows: WaveRow[]): string {
   return out.join('\n');
 }
 
+export const usage = 'usage: npm run bench -- density [N1 N2 ...] [--window S] [--waves K1,K2] [--wave-base N] [--max N] [--out FILE]   live fake hosts per machine against the e2e hub\'s real service';
+
 export async function run(args: string[]) {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,

@@ -50,6 +50,8 @@ function measure(args: string[]): { seconds: number; maxRssMiB: number; detail: 
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+export const usage = 'usage: npm run bench -- diff [N...]   diff --base of two refs of N single-node clusters against two synths (default 1000)';
+
 export async function run(args: string[]): Promise<void> {
   if (args[0] === '--child') return child(args.slice(1));
   const sizes = args.length ? args.map(Number) : [1000];

@@ -90,18 +90,16 @@ function table(rows: Row[]): string {
   return out.join('\n');
 }
 
+export const usage = 'usage: npm run bench -- iso [CONCURRENCY...] [--hosts 16] [--mode full|head|range] [--image-type full-iso|minimal-iso] [--out FILE]   ISO downloads from the e2e hub\'s image service, per concurrency (default 1 4 16)';
+
 export async function run(args: string[]) {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
       hosts: { type: 'string', default: '16' }, mode: { type: 'string', default: 'full' }, 'image-type': { type: 'string' },
-      out: { type: 'string' }, help: { type: 'boolean' },
+      out: { type: 'string' },
     },
   });
-  if (values.help) {
-    console.log('usage: npm run bench -- iso [CONCURRENCY...] [--hosts 16] [--mode full|head|range] [--image-type full-iso|minimal-iso] [--out FILE]\n  ISO downloads from the e2e hub\'s image service, per concurrency (default 1 4 16); see test/bench/iso.ts');
-    return;
-  }
   if (!['full', 'head', 'range'].includes(values.mode!)) throw new Error(`--mode ${values.mode}: full, head or range`);
   const imageType = values['image-type'];
   if (imageType !== undefined && !['full-iso', 'minimal-iso'].includes(imageType)) throw new Error(`--image-type ${imageType}: full-iso or minimal-iso`);

@@ -81,6 +81,8 @@ async function timed(body: () => Promise<unknown>): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+export const usage = 'usage: npm run bench -- launch [N] [--concurrency C]   N fake-host-shaped containers (default 60, 8 in flight) started by the engine layer, raw dockerode and docker run';
+
 export async function run(args: string[]): Promise<void> {
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 60);
   const ci = args.indexOf('--concurrency');

@@ -32,7 +32,7 @@ import { ensureTinyImage, loadIntoNode } from '../support/images.ts';
 import { machineBetween, readMachine } from './machine.ts';
 import { cgroupUsage, pidMembers, processMember, rss, UsageSeries, type Members } from './usage.ts';
 
-const USAGE = 'usage: npm run bench -- pods [--steps 50,110] [--window 60] [--max-pods N] [--stall 120] [--out FILE]';
+export const usage = 'usage: npm run bench -- pods [--steps 50,110] [--window 60] [--max-pods N] [--stall 120] [--out FILE]';
 const SWARM = 'podbench';
 const SAMPLE_MS = 5000;
 const POLL_MS = 1000;
@@ -210,10 +210,6 @@ function table(rows: StepRow[]): string {
 }
 
 export async function run(args: string[]) {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return;
-  }
   const { values } = parseArgs({
     args,
     options: {
@@ -226,7 +222,7 @@ export async function run(args: string[]) {
   const stall = Number(values.stall);
   const wantMaxPods = values['max-pods'] ? Number(values['max-pods']) : undefined;
   if (steps.some((n, i) => !Number.isInteger(n) || n < 0 || (i > 0 && n <= steps[i - 1]!)) || !(window > 0) || !(stall > 0) || (wantMaxPods !== undefined && !(wantMaxPods > 0))) {
-    console.error(`${USAGE}\n(--steps: growing whole numbers; --window, --stall, --max-pods: positive numbers)`);
+    console.error(`${usage}\n(--steps: growing whole numbers; --window, --stall, --max-pods: positive numbers)`);
     process.exit(2);
   }
 

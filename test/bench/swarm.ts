@@ -115,6 +115,8 @@ function table(rows: Row[]): string {
   return out.join('\n');
 }
 
+export const usage = 'usage: npm run bench -- swarm [COUNT...] [--out FILE]   single-node clusters (default 5 10 20 40) against the e2e hub\'s real service, applied to installed and destroyed in turn';
+
 export async function run(args: string[]) {
   const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
   const counts = positionals.length ? positionals.map(Number) : [5, 10, 20, 40];

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
 
+export const usage = 'usage: npm run bench -- synth [N...]   single-node clusters synthesized per second and peak RSS, each size in a fresh process (default 100 1000 10000)';
+
 export async function run(args: string[]) {
   const sizes = args.length ? args.map(Number) : [100, 1000, 10000];
   console.log('clusters  seconds  clusters/s  peak RSS (MiB)');
