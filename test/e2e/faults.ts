@@ -9,7 +9,7 @@
 //   4. PostgreSQL restarted (the hub's own stop and start helpers);
 //   5. the hub's kube-apiserver restarted with the same flags (the service loses its lease).
 // And at the end, `destroy` killed after it deleted a few objects, then run again.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { HubClient } from '../../lib/hub/client.ts';
@@ -125,6 +125,35 @@ async function crashContainer(docker: Docker, name: string, log: FaultLog, resta
   log.note('container crash', `${name}: its process (pid ${before.State.Pid}) SIGKILLed; restarted by the engine (restart ${after.RestartCount} of the cap ${restartLimit})`);
 }
 
+/** The host pid of a container's task in the node's containerd (`ctr tasks ls`: TASK PID STATUS). */
+function taskPid(containerdSocket: string, id: string): number | null {
+  const out = execFileSync('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'tasks', 'ls'], { encoding: 'utf8' });
+  const row = out.split('\n').map((l) => l.trim().split(/\s+/)).find(([task]) => task === id);
+  return row ? Number(row[1]) : null;
+}
+
+/** The same crash for a pod on the e2e hub's node: its container's main process SIGKILLed, which the kubelet restarts (restartPolicy OnFailure). */
+async function crashPod(hub: HubClient, target: Extract<CrashTarget, { engine: 'kubernetes' }>, log: FaultLog, restartLimit: number): Promise<void> {
+  const ref = { apiVersion: 'v1', kind: 'Pod', namespace: target.namespace, name: target.pod };
+  const main = async () => ((await hub.get(ref)) as any)?.status?.containerStatuses?.[0];
+  const before = await main();
+  const where = `pod ${target.namespace}/${target.pod}`;
+  if (!before?.state?.running) return log.note('container crash', `${where} is not running: skipped`);
+  const pid = taskPid(target.containerdSocket, String(before.containerID).replace(/^containerd:\/\//, ''));
+  if (!pid) throw new Error(`${where}: no task of its container in the node's containerd`);
+  process.kill(pid, 'SIGKILL');
+  const after = await until(`${where} restarted by the kubelet`, 180_000, async () => {
+    const s = await main();
+    return s?.restartCount > before.restartCount && s?.state?.running ? s : null;
+  }, 1000);
+  log.note('container crash', `${where}: its main process (pid ${pid}) SIGKILLed; restarted by the engine, the kubelet (restart ${after.restartCount} of the cap ${restartLimit})`);
+}
+
+/** The fake host to crash: its container on Docker, or its pod on the e2e hub's node. */
+export type CrashTarget =
+  | { engine: 'docker'; container: string }
+  | { engine: 'kubernetes'; namespace: string; pod: string; containerdSocket: string };
+
 /** docker restart of the service's container, then waits until it is ready and leading. */
 async function restartServiceContainer(docker: Docker, service: E2eService, log: FaultLog): Promise<void> {
   const t = Date.now();
@@ -172,8 +201,8 @@ export interface FaultedApplyOptions {
   env: Record<string, string>;
   /** Host ids of the hosts that join a cluster: half of them preparing or installing is half-way. */
   clusterHostIds: string[];
-  /** The container to crash: the spare pool host's (it stays unbound, so its new life changes no install). */
-  crashContainer: string | null;
+  /** The host to crash: the spare pool host (it stays unbound, so its new life changes no install). */
+  crash: CrashTarget | null;
   restartLimit: number;
   log: FaultLog;
 }
@@ -213,7 +242,8 @@ export async function faultedApply(o: FaultedApplyOptions): Promise<{ code: numb
       return second.done;
     }
     o.log.note('hosts installing', `${await agentsIn(o.hub, o.swarm, INSTALLING).catch(() => '?')} hosts installing`);
-    if (o.crashContainer) await crashContainer(o.docker, o.crashContainer, o.log, o.restartLimit);
+    if (o.crash?.engine === 'docker') await crashContainer(o.docker, o.crash.container, o.log, o.restartLimit);
+    if (o.crash?.engine === 'kubernetes') await crashPod(o.hub, o.crash, o.log, o.restartLimit);
     await restartServiceContainer(o.docker, o.service, o.log);
     await restartPostgres(o.docker, o.service, o.log);
     await restartApiserver(o.docker, o.service, o.log);
@@ -239,6 +269,17 @@ export async function interruptedDestroy(args: string[], env: Record<string, str
   await first.done;
   log.note('destroy SIGKILL', `destroy (pid ${first.child.pid}) killed after it deleted ${deleted()} objects; destroy run again`);
   return spawnSwarm(args, env).done;
+}
+
+/** Fake-host pods of the swarm per host (by the host label), in its pods' namespace: each must have exactly one. */
+export async function podsPerHost(hub: HubClient, swarm: string, namespace: string): Promise<Map<string, string[]>> {
+  const pods = await hub.list('v1', 'Pod', { namespace, labelSelector: `${swarmSelector(swarm)},${LABEL.component}=fake-host` });
+  const byHost = new Map<string, string[]>();
+  for (const p of pods) {
+    const host = p.metadata.labels?.[LABEL.host] ?? '(no host label)';
+    byHost.set(host, [...(byHost.get(host) ?? []), p.metadata.name]);
+  }
+  return byHost;
 }
 
 /** Fake-host containers of the swarm per host (by the host label): each must have exactly one. */

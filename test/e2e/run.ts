@@ -16,7 +16,8 @@
 // API server restarted while hosts install, destroy SIGKILLed half-way and run again; the same
 // checks, and besides that nothing is there twice (hosts in the service's database, Agents,
 // containers) and the report shows the restarts and the runner's failed requests. With --tls
-// too, all of it over HTTPS: the service restarted must be verified again by everything.
+// too, all of it over HTTPS: the service restarted must be verified again by everything. With
+// --engine kubernetes the crash is a pod's (its process killed, the kubelet restarts it).
 //
 //   npm run test:e2e [-- --auth none|local|both] [--engine docker|kubernetes] [--tls] [--keep] [--example docs/examples] [--faults]
 //     (--tls: the service over HTTPS only, with a CA the hub makes, AUTH_TYPE local unless --auth
@@ -37,13 +38,14 @@ import { HubClient } from '../../lib/hub/client.ts';
 import { loadKubeConfig } from '../../lib/hub/kubeconfig.ts';
 import type { RunSummary } from '../../lib/report/summary.ts';
 import type { RunRecord } from '../../lib/report/types.ts';
+import { podName, podNamespace } from '../../lib/swarm/kubernetes.ts';
 import { swarmSelector } from '../../lib/swarm/labels.ts';
 import { screenshot } from '../support/chromium.ts';
 import { REPO_ROOT, connect, readEnvFile } from '../support/hub.ts';
 import { bmcSentinel } from '../support/bmc-sentinel.ts';
 import { containerCommands, insecureIn, insecureInFolder, insecureSettings } from '../support/insecure-scan.ts';
 import { Checks } from './checks.ts';
-import { containersPerHost, duplicateAgents, FaultLog, faultedApply, interruptedDestroy } from './faults.ts';
+import { containersPerHost, duplicateAgents, FaultLog, faultedApply, interruptedDestroy, podsPerHost, type CrashTarget } from './faults.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from './harness.ts';
 import { deregisteredClusters, duplicateHosts, infraEnvsLeft } from './service-db.ts';
 
@@ -70,16 +72,17 @@ if (opts.help) {
     '--faults: one faulted run per auth mode (default --auth local): apply SIGKILLed half-way and run again, a fake',
     '  host\'s container crashed, the service, PostgreSQL and the hub\'s API server restarted while hosts install,',
     '  destroy SIGKILLed half-way and run again; the same checks, and nothing twice (hosts in the service\'s',
-    '  database, Agents, containers), the restarts and failed requests in the report. With --tls: over HTTPS.',
+    '  database, Agents, containers), the restarts and failed requests in the report. With --tls: over HTTPS;',
+    '  with --engine kubernetes a pod crashes, restarted by the kubelet.',
   ].join('\n'));
   process.exit(0);
 }
 const auth = opts.auth ?? (opts.tls || opts.faults ? 'local' : 'both');
 const modes = auth === 'both' ? ['none', 'local'] : [auth];
 const faulted = opts.faults!;
-if (faulted && (opts.kubeconfig || opts.engine !== 'docker')) {
-  // It restarts the local e2e hub's service, database and API server, and crashes a container on Docker.
-  console.error('--faults runs on the local e2e hub with --engine docker: not with --kubeconfig or --engine kubernetes');
+if (faulted && opts.kubeconfig) {
+  // It restarts the local e2e hub's service, database and API server, and crashes a container on its Docker or node.
+  console.error('--faults runs on the local e2e hub: not with --kubeconfig');
   process.exit(2);
 }
 if (opts.engine !== 'docker' && opts.engine !== 'kubernetes') {
@@ -181,7 +184,7 @@ async function runMode(auth: string): Promise<string | null> {
   const applied = faults ? await faultedApply({
     hub, docker, swarm: config.name, service: { url: serviceUrl, tls: { caFile: serviceCa || null, insecure: false } }, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
     clusterHostIds: readLaunchPlans(dist).fakeHosts.filter((h) => h.spec.cluster).map((h) => h.spec.hostId),
-    crashContainer: readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name ?? null,
+    crash: crashTarget(readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name),
   }) : await swarmCli(applyArgs, env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
   if (faults) await checkFaulted(at, dist, faults, applied.out);
@@ -353,6 +356,12 @@ function checkReport(at: string, dir: string, dist: string) {
  * first's containers, the crashed container's restart, the service's restarts and the runner's
  * failed requests.
  */
+/** The spare pool host's container, or with --engine kubernetes its pod on the e2e hub's node. */
+function crashTarget(container: string | undefined): CrashTarget | null {
+  if (!container) return null;
+  return kubernetes ? { engine: 'kubernetes', namespace: podNamespace(config), pod: podName(container), containerdSocket } : { engine: 'docker', container };
+}
+
 async function checkFaulted(at: string, dist: string, faults: FaultLog, out: string) {
   const did = (fault: string, done: RegExp) => faults.events.some((e) => e.fault === fault && done.test(e.detail));
   checks.ok(`${at} faults: apply SIGKILLed half-way and run again`, did('apply SIGKILL', /killed with/));
@@ -364,10 +373,10 @@ async function checkFaulted(at: string, dist: string, faults: FaultLog, out: str
   checks.ok(`${at} faults: each one waited out`, failed.length === 0, failed.map((e) => e.detail).join('; '));
 
   const hosts = readLaunchPlans(dist).fakeHosts;
-  const perHost = await containersPerHost(docker, config.name);
+  const perHost = kubernetes ? await podsPerHost(hub, config.name, podNamespace(config)) : await containersPerHost(docker, config.name);
   const wrong = hosts.filter((h) => perHost.get(h.spec.hostname)?.length !== 1).map((h) => `${h.spec.hostname}: ${perHost.get(h.spec.hostname)?.length ?? 0}`);
   const strangers = [...perHost.keys()].filter((k) => !hosts.some((h) => h.spec.hostname === k));
-  checks.ok(`${at} one container per fake host, none twice`, wrong.length === 0 && strangers.length === 0, [...wrong, ...strangers].join(' '));
+  checks.ok(`${at} one ${kubernetes ? 'pod' : 'container'} per fake host, none twice`, wrong.length === 0 && strangers.length === 0, [...wrong, ...strangers].join(' '));
   const agents = await duplicateAgents(hub, config.name);
   checks.ok(`${at} no Agent twice (by host id or hostname)`, agents.length === 0, agents.join('; '));
   const infraEnvIds = await infraEnvIdsOf();
