@@ -202,10 +202,6 @@ export class KubernetesEngine implements ContainerEngine {
   }
 
   /**
-   * What the engine made for the swarm's pods (which are gone by then): its launch Secrets and
-   * file ConfigMaps, and the namespace it made for them once nothing else is in it.
-   */
-  /**
    * The hosts' folders are hostPath volumes on whichever nodes ran the pods: this engine reaches
    * no node's disk, so it leaves them and says so (a host's files are cleared when its pod first
    * starts, so a later swarm never meets an earlier life's).
@@ -214,6 +210,10 @@ export class KubernetesEngine implements ContainerEngine {
     return `left ${path} on the nodes that ran the pods (hostPath; remove it there, or let the next run's pods clear their files)`;
   }
 
+  /**
+   * What the engine made for the swarm's pods (which are gone by then): its launch Secrets and
+   * file ConfigMaps, and the namespace it made for them once nothing else is in it.
+   */
   async sweep(labels: Record<string, string>): Promise<string[]> {
     const labelSelector = `${selector(labels)},${LABEL.component} in (${ENGINE_MADE.launch},${ENGINE_MADE.files})`;
     const removed: string[] = [];

@@ -59,7 +59,7 @@ export interface ServiceCall {
 
 const cas = new Map<string, Buffer>();
 
-/** The CA of hub.tls.caFile (undefined without one), read once per run rather than per request. */
+/** The CA of hub.tls.caFile (undefined without one), read once per process rather than per request. */
 export function serviceCa(tls: ServiceTls): Buffer | undefined {
   if (!tls.caFile) return undefined;
   let ca = cas.get(tls.caFile);
@@ -85,13 +85,9 @@ function request(method: string, url: string, tls: ServiceTls, call: ServiceCall
   const { headers = {}, body, timeoutMs = 30_000 } = call;
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  let ca: Buffer | undefined;
-  try {
-    ca = secure ? serviceCa(tls) : undefined;
-  } catch (e) {
-    return Promise.reject(e);
-  }
   return new Promise((resolve, reject) => {
+    // An unreadable hub.tls.caFile throws here, which rejects the promise.
+    const ca = secure ? serviceCa(tls) : undefined;
     const req = (secure ? httpsRequest : httpRequest)(target, {
       method,
       headers: { Accept: 'application/json', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
