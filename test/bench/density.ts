@@ -25,7 +25,7 @@ import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '..
 import { connect, readEnvFile, REPO_ROOT } from '../support/hub.ts';
 import { machineBetween, readMachine } from './machine.ts';
 import { histogramDelta, quantile, readHistogram, requestCount, type Histogram } from '../../lib/metrics/histogram.ts';
-import { dockerUsage, pidMembers, processUsage, UsageSeries, type Members } from './usage.ts';
+import { dockerUsage, pidMembers, processUsage, sampleEvery, UsageSeries, type Members } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/density/density.config.ts'];
 const LATENCY = 'http_request_duration_seconds';
@@ -86,29 +86,23 @@ function measure(swarm: string, serviceUrl: string, runner: () => number | undef
     fakeHosts: new UsageSeries(), service: new UsageSeries(), postgres: new UsageSeries(), runner: new UsageSeries(), engine: new UsageSeries(),
   };
   let hosts = 0;
-  let running = true;
   const first = readMachine();
   const begin = metrics(serviceUrl).catch(() => '');
   let n = 0;
-  const loop = (async () => {
-    while (running) {
-      const at = Date.now();
-      const withMemory = n++ % MEMORY_EVERY === 0;
-      const list = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`, `${LABEL.component}=fake-host`] } }).catch(() => null);
-      hosts = Math.max(hosts, list?.length ?? 0);
-      series.fakeHosts.add(at, list && (await usage.members(list.map((c) => ({ id: c.Id })), withMemory)));
-      series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
-      series.postgres.add(at, processUsage('postgres'));
-      series.runner.add(at, pidMembers(runner()));
-      // comm is cut at 15 characters: containerd-shim-runc-v2 reads "containerd-shim".
-      series.engine.add(at, processesUsage(['dockerd', 'containerd', 'containerd-shim']));
-      await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - at))));
-    }
-  })();
+  const sampler = sampleEvery(SAMPLE_MS, async (at) => {
+    const withMemory = n++ % MEMORY_EVERY === 0;
+    const list = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`, `${LABEL.component}=fake-host`] } }).catch(() => null);
+    hosts = Math.max(hosts, list?.length ?? 0);
+    series.fakeHosts.add(at, list && (await usage.members(list.map((c) => ({ id: c.Id })), withMemory)));
+    series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
+    series.postgres.add(at, processUsage('postgres'));
+    series.runner.add(at, pidMembers(runner()));
+    // comm is cut at 15 characters: containerd-shim-runc-v2 reads "containerd-shim".
+    series.engine.add(at, processesUsage(['dockerd', 'containerd', 'containerd-shim']));
+  });
   return {
     async stop(): Promise<Omit<Figures, 'failed' | 'restarts'>> {
-      running = false;
-      await loop;
+      await sampler.stop();
       const last = readMachine();
       const machine = machineBetween(first, last);
       const [before, after] = [await begin, await metrics(serviceUrl).catch(() => '')];
@@ -136,10 +130,10 @@ function measure(swarm: string, serviceUrl: string, runner: () => number | undef
 
 const ms = (s: number | null) => (s === null ? null : s * 1000);
 
-/** `apply` as a child process, its output echoed with a prefix; resolves when a line matches. */
 /** The apply running now, stopped first when the bench is interrupted. */
 let running: ChildProcess | null = null;
 
+/** `apply` as a child process, its output echoed with a prefix; resolves when a line matches. */
 function startApply(env: Record<string, string>, dist: string) {
   const child: ChildProcess = running = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'lib/cli/main.ts'), 'apply', ...CONFIG, '--dist', dist, '--patches', 'patches', '--yes'], {
     cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],

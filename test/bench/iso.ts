@@ -15,7 +15,7 @@ import Docker from 'dockerode';
 import type { DownloadFigures } from '../../lib/report/downloads.ts';
 import { E2E_HUB_ENV, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile } from '../support/hub.ts';
-import { dockerUsage, UsageSeries, type Peak } from './usage.ts';
+import { dockerUsage, sampleEvery, UsageSeries, type Peak } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/iso/iso.config.ts'];
 const SAMPLE_MS = 1000;
@@ -37,15 +37,8 @@ const docker = new Docker();
 function sampleImageService() {
   const series = new UsageSeries();
   const usage = dockerUsage(docker);
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const at = Date.now();
-      series.add(at, await usage.members([{ id: IMAGE_SERVICE_CONTAINER }]).catch(() => null));
-      await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - at))));
-    }
-  })();
-  return { stop: async () => { running = false; await loop; return { peak: series.peak, mean: series.mean }; } };
+  const sampler = sampleEvery(SAMPLE_MS, async (at) => series.add(at, await usage.members([{ id: IMAGE_SERVICE_CONTAINER }]).catch(() => null)));
+  return { stop: async () => { await sampler.stop(); return { peak: series.peak, mean: series.mean }; } };
 }
 
 async function runConcurrency(concurrency: number, hosts: number, mode: string, imageType: string | undefined, env: Record<string, string>): Promise<Row> {

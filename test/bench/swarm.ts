@@ -13,7 +13,7 @@ import { LABEL } from '../../lib/swarm/labels.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, restartService, swarmCli } from '../e2e/harness.ts';
 import { connect, readEnvFile } from '../support/hub.ts';
 import { histogramDelta, quantile, readHistogram, requestCount } from '../../lib/metrics/histogram.ts';
-import { dockerUsage, processUsage, UsageSeries, type Peak } from './usage.ts';
+import { dockerUsage, processUsage, sampleEvery, UsageSeries, type Peak } from './usage.ts';
 
 const CONFIG = ['--config', 'test/bench/swarm/swarm.config.ts'];
 const LATENCY = 'http_request_duration_seconds';
@@ -39,23 +39,17 @@ const docker = new Docker();
 function sampleUsage(swarm: string) {
   const series = { service: new UsageSeries(), postgres: new UsageSeries(), fakeHosts: new UsageSeries(), controllers: new UsageSeries() };
   const usage = dockerUsage(docker);
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const at = Date.now();
-      const containers = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`] } }).catch(() => null);
-      const of = (component: string) => (containers ?? []).filter((c) => c.Labels[LABEL.component] === component).map((c) => ({ id: c.Id }));
-      series.fakeHosts.add(at, containers && await usage.members(of('fake-host')));
-      series.controllers.add(at, containers && await usage.members(of('controller')));
-      series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
-      series.postgres.add(at, processUsage('postgres'));
-      await new Promise((r) => setTimeout(r, Math.max(0, SAMPLE_MS - (Date.now() - at))));
-    }
-  })();
+  const sampler = sampleEvery(SAMPLE_MS, async (at) => {
+    const containers = await docker.listContainers({ filters: { label: [`${LABEL.swarm}=${swarm}`] } }).catch(() => null);
+    const of = (component: string) => (containers ?? []).filter((c) => c.Labels[LABEL.component] === component).map((c) => ({ id: c.Id }));
+    series.fakeHosts.add(at, containers && await usage.members(of('fake-host')));
+    series.controllers.add(at, containers && await usage.members(of('controller')));
+    series.service.add(at, await usage.members([{ id: E2E_SERVICE_CONTAINER }]));
+    series.postgres.add(at, processUsage('postgres'));
+  });
   return {
     async stop() {
-      running = false;
-      await loop;
+      await sampler.stop();
       return { service: series.service.peak, postgres: series.postgres.peak, fakeHosts: series.fakeHosts.peak, controllers: series.controllers.peak };
     },
   };

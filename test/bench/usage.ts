@@ -112,6 +112,19 @@ export function processUsage(comm: string): Members {
 
 export interface Peak { cpuCores: number; memoryBytes: number }
 
+/** Calls `sample` every `ms` (less the sample's own time) until `stop()`, which resolves after the last one. */
+export function sampleEvery(ms: number, sample: (at: number) => Promise<void>): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = Date.now();
+      await sample(at);
+      await new Promise((r) => setTimeout(r, Math.max(0, ms - (Date.now() - at))));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; } };
+}
+
 /** One subject's usage over successive samples: CPU rate per interval, memory per sample. */
 export class UsageSeries {
   private last: { at: number; members: Members } | null = null;

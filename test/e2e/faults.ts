@@ -15,7 +15,7 @@ import Docker from 'dockerode';
 import type { HubClient } from '../../lib/hub/client.ts';
 import { callService, type ServiceTls } from '../../lib/runner/service-api.ts';
 import { LABEL, swarmSelector } from '../../lib/swarm/labels.ts';
-import { REPO_ROOT } from '../support/hub.ts';
+import { REPO_ROOT, waitFor } from '../support/hub.ts';
 import { E2E_HUB_ENV, E2E_SERVICE_CONTAINER, spawnSwarm, type SwarmRun } from './harness.ts';
 
 /** The e2e hub's service as the swarm reaches it (over HTTPS with --tls: the hub's CA). */
@@ -51,17 +51,10 @@ export class FaultLog {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it gives a value; its errors count as "not yet" (a hub or service restarting). */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>, everyMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s: ${what}`);
-    await sleep(everyMs);
-  }
+/** waitFor, where the probe's errors, null and false count as "not yet" (a hub or service restarting). */
+function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>, everyMs = 2000): Promise<T> {
+  const value = () => probe().then((v) => (v === null || v === false ? undefined : v), () => undefined);
+  return waitFor(what, value, async () => 'still not', timeoutMs / 1000, everyMs);
 }
 
 // Agent states at half-way and beyond (the service's host states, Agent status.debugInfo.state).
@@ -185,7 +178,7 @@ async function restartApiserver(docker: Docker, service: E2eService, log: FaultL
   if (code !== 0) throw new Error(`kube-apiserver restart failed (exit ${code})`);
   const up = Math.round((Date.now() - t) / 1000);
   // The service exits when it cannot renew its leader lease, and Docker starts it again.
-  await sleep(5000);
+  await new Promise((r) => setTimeout(r, 5000));
   await until('the service ready and leading after the API server restarted', 300_000, () => serviceReady(docker, service, t));
   const after = await serviceStarts(docker);
   const restarted = after.startedAt !== before.startedAt;
@@ -274,23 +267,23 @@ export async function interruptedDestroy(args: string[], env: Record<string, str
 /** Fake-host pods of the swarm per host (by the host label), in its pods' namespace: each must have exactly one. */
 export async function podsPerHost(hub: HubClient, swarm: string, namespace: string): Promise<Map<string, string[]>> {
   const pods = await hub.list('v1', 'Pod', { namespace, labelSelector: `${swarmSelector(swarm)},${LABEL.component}=fake-host` });
-  const byHost = new Map<string, string[]>();
-  for (const p of pods) {
-    const host = p.metadata.labels?.[LABEL.host] ?? '(no host label)';
-    byHost.set(host, [...(byHost.get(host) ?? []), p.metadata.name]);
+  return byHost(pods.map((p) => ({ name: p.metadata.name, labels: p.metadata.labels ?? {} })));
+}
+
+/** Names grouped by their host label. */
+function byHost(found: { name: string; labels: Record<string, string> }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { name, labels } of found) {
+    const host = labels[LABEL.host] ?? '(no host label)';
+    out.set(host, [...(out.get(host) ?? []), name]);
   }
-  return byHost;
+  return out;
 }
 
 /** Fake-host containers of the swarm per host (by the host label): each must have exactly one. */
 export async function containersPerHost(docker: Docker, swarm: string): Promise<Map<string, string[]>> {
   const found = await docker.listContainers({ all: true, filters: { label: [`${LABEL.swarm}=${swarm}`, `${LABEL.component}=fake-host`] } });
-  const byHost = new Map<string, string[]>();
-  for (const c of found) {
-    const host = c.Labels[LABEL.host] ?? '(no host label)';
-    byHost.set(host, [...(byHost.get(host) ?? []), c.Names[0]!.replace(/^\//, '')]);
-  }
-  return byHost;
+  return byHost(found.map((c) => ({ name: c.Names[0]!.replace(/^\//, ''), labels: c.Labels })));
 }
 
 /** Agents in the swarm's namespaces found more than once by name (host id) or by hostname. */

@@ -181,10 +181,11 @@ async function runMode(auth: string): Promise<string | null> {
 
   if (opts.tls) await checkWrongCa(at, work, dist, env, cfg);
   const applyArgs = ['apply', ...cfg, '--dist', dist, '--patches', 'patches', '--yes'];
+  const fakeHosts = readLaunchPlans(dist).fakeHosts;
   const applied = faults ? await faultedApply({
     hub, docker, swarm: config.name, service: { url: serviceUrl, tls: { caFile: serviceCa || null, insecure: false } }, applyArgs, env, log: faults, restartLimit: config.runtime.restartLimit,
-    clusterHostIds: readLaunchPlans(dist).fakeHosts.filter((h) => h.spec.cluster).map((h) => h.spec.hostId),
-    crash: crashTarget(readLaunchPlans(dist).fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name),
+    clusterHostIds: fakeHosts.filter((h) => h.spec.cluster).map((h) => h.spec.hostId),
+    crash: crashTarget(fakeHosts.find((h) => !h.spec.cluster)?.spec.container.name),
   }) : await swarmCli(applyArgs, env);
   checks.ok(`${at} apply ran every cluster to installed (exit 0)`, applied.code === 0, `exit ${applied.code}`);
   if (faults) await checkFaulted(at, dist, faults, applied.out);
@@ -350,18 +351,18 @@ function checkReport(at: string, dir: string, dist: string) {
   if (downloads.length) checks.ok(`${at} report: the ISO downloads in summary.md`, summary.includes(`${downloads.length} downloads (mode full): ${downloads.length} succeeded, 0 failed`));
 }
 
-/**
- * After the faulted apply: every fault happened; nothing twice (hosts in the service's database,
- * Agents on the hub, containers on the engine); the report shows the second apply adopting the
- * first's containers, the crashed container's restart, the service's restarts and the runner's
- * failed requests.
- */
 /** The spare pool host's container, or with --engine kubernetes its pod on the e2e hub's node. */
 function crashTarget(container: string | undefined): CrashTarget | null {
   if (!container) return null;
   return kubernetes ? { engine: 'kubernetes', namespace: podNamespace(config), pod: podName(container), containerdSocket } : { engine: 'docker', container };
 }
 
+/**
+ * After the faulted apply: every fault happened; nothing twice (hosts in the service's database,
+ * Agents on the hub, containers on the engine); the report shows the second apply adopting the
+ * first's containers, the crashed container's restart, the service's restarts and the runner's
+ * failed requests.
+ */
 async function checkFaulted(at: string, dist: string, faults: FaultLog, out: string) {
   const did = (fault: string, done: RegExp) => faults.events.some((e) => e.fault === fault && done.test(e.detail));
   checks.ok(`${at} faults: apply SIGKILLed half-way and run again`, did('apply SIGKILL', /killed with/));

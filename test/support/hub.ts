@@ -105,13 +105,14 @@ export async function waitFor<T>(
   check: () => Promise<T | undefined>,
   describe: () => Promise<unknown> = async () => '',
   seconds = 120,
+  everyMs = 500,
 ): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const found = await check();
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error(`${what}: not after ${seconds}s; ${JSON.stringify(await describe())}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
